@@ -1,0 +1,11 @@
+"""API pagination: page numbers with a bounded page size."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class CairnPagination(PageNumberPagination):
+    """Pages of 50 by default, up to 200 with `page_size`."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -1,0 +1,87 @@
+"""Audit entries: written inside the service's transaction, so a write and its record
+of who made it commit or roll back together.
+"""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from cairn.core.context import current_origin
+from cairn.core.models import AuditAction, AuditEntry
+
+
+def snapshot(
+    instance: models.Model, fields: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Return the instance's concrete field values as JSON-safe data."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password", "key_hash"}:
+            continue  # secrets never reach the audit log, not even hashed
+        values[field.name] = _json_safe(field.value_from_object(instance))
+    for field in instance._meta.many_to_many:
+        if fields is not None and field.name in fields and instance.pk:
+            values[field.name] = sorted(
+                getattr(instance, field.name).values_list("pk", flat=True)
+            )
+    return values
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
+        return value.name or ""
+    return value
+
+
+def record_audit(
+    action: str,
+    target: models.Model,
+    *,
+    actor: Any,
+    organization_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Record one write of `target` by `actor`, keeping only fields that changed."""
+    before = before or {}
+    after = after or {}
+    if action == AuditAction.UPDATE:
+        changed = {
+            key for key in set(before) | set(after) if before.get(key) != after.get(key)
+        }
+        before = {key: value for key, value in before.items() if key in changed}
+        after = {key: value for key, value in after.items() if key in changed}
+    origin = current_origin()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_repr=str(getattr(actor, "email", "")) if authenticated else "system",
+        organization_id=organization_id,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        before=before,
+        after=after,
+        reason=reason,
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        request_id=origin.request_id,
+        origin=origin.channel,
+    )

@@ -1,0 +1,11 @@
+"""Every consumer of activity events, in one place.
+
+Each runs as its own background task after the event's transaction commits. Apps
+never call each other's consumers directly; they add a line here.
+"""
+
+from cairn.core.consumers import Consumer
+
+CONSUMERS: list[Consumer] = [
+    Consumer("cairn.partners.consumers.mark_organization_active"),
+]

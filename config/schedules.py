@@ -1,0 +1,24 @@
+"""Every periodic job, in one place. `manage.py run_scheduler` enqueues them.
+
+Each entry names a task (a dotted path to a django-tasks Task) and a cron expression
+in UTC. The scheduler only enqueues; workers run the tasks.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A task enqueued on a cron schedule."""
+
+    task: str
+    cron: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+SCHEDULES: list[Schedule] = [
+    # Proves to readiness checks that a worker takes tasks from the queue.
+    Schedule("cairn.core.tasks.record_worker_heartbeat_task", "* * * * *"),
+    Schedule("cairn.accounts.tasks.expire_invitations_task", "17 * * * *"),
+]

@@ -26,7 +26,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.txt
 	touch $@
 
 var:
-	mkdir -p var
+	mkdir -p var/staticfiles
 
 demo: $(VENV)/.installed-base | var
 	CAIRN_DEBUG=1 $(MANAGE) migrate --no-input

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cairn.core.views import home
+
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("cairn.core.urls")),
     path("", include("cairn.partners.urls")),
     path("", include("cairn.accounts.urls")),

@@ -14,8 +14,10 @@ class Origin:
     request_id: str = ""
 
 
+# Origin is frozen, so the shared default cannot be mutated.
 _current_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar(
-    "cairn_origin", default=Origin()
+    "cairn_origin",
+    default=Origin(),  # noqa: B039
 )
 
 

@@ -21,7 +21,7 @@ def record_event(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> ActivityEvent:
-    """Record that `actor` did `verb` (to `target`), and notify consumers after commit."""
+    """Record that `actor` did `verb`, and notify consumers after the commit."""
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = ActivityEvent.objects.create(
         actor=actor if authenticated else None,

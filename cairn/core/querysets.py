@@ -49,5 +49,5 @@ class PartnerOwnedQuerySet(VisibleToQuerySet):
         return self.filter(**{f"{self.organization_field}__in": visible_organizations})
 
     def rep_scope(self, actor: Any) -> Self:
-        """Narrow a partner rep's rows of their own organization; all of them by default."""
+        """Narrow a partner rep's rows of their organization; by default, keep all."""
         return self

@@ -126,7 +126,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     instance = request.get_full_path() if request is not None else ""
     response = exception_handler(exc, context)
     if response is None:
-        logger.exception("api_unhandled_error", path=instance)
+        logger.error("api_unhandled_error", path=instance, exc_info=exc)
         return Response(
             problem(500, "An unexpected error occurred.", instance=instance),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,

@@ -6,6 +6,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 SEED ?= 42
 PARTNERS ?= 200
+# The machines here have two cores; the suite spreads over both.
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test check pytest e2e bench lock schema clean worker scheduler serve help
 
@@ -43,7 +45,7 @@ check: $(VENV)/.installed-dev | var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check --fail-level WARNING
 
 pytest: $(VENV)/.installed-dev | var
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: check pytest
 

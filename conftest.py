@@ -53,7 +53,7 @@ PERSONAS = (
 
 @pytest.fixture
 def ecosystem(db: Any) -> Ecosystem:
-    program = ProgramFactory(name="Resellers", slug="resellers")
+    program: Any = ProgramFactory(name="Resellers", slug="resellers")
     other_program = ProgramFactory(name="Referral", slug="referral")
     silver = TierFactory(program=program, name="Silver", rank=1)
     gold = TierFactory(program=program, name="Gold", rank=2)

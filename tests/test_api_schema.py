@@ -1,15 +1,18 @@
 """schemathesis against the API's own OpenAPI schema, in process.
 
 Generated requests (valid and invalid) go to every operation as a vendor admin and as
-a partner admin with write tokens; no answer may be a server error, and every
-answer must be documented and match its schema and content type.
+a partner admin with write tokens; no answer may be a server error, and every answer
+must be documented and match its schema and content type.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -18,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from cairn.accounts.services import create_api_token
 from conftest import Ecosystem
 
 CHECKS = [
@@ -26,32 +30,44 @@ CHECKS = [
     response_schema_conformance,
     content_type_conformance,
 ]
+PERSONAS = ("vendor_admin", "partner_a_admin")
+
+
+# Loading the schema touches no database: it is public and needs no session.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 
 
 @pytest.fixture
-def api_schema(ecosystem: Ecosystem) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+def keep_test_transaction() -> Iterator[None]:
+    """Keep the test's database connection open across WSGI requests.
+
+    A WSGI request normally closes old connections at its start and end; here that
+    would end the test's transaction, as Django's own test client knows.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-def _token_for(user: Any) -> str:
-    from cairn.accounts.services import create_api_token
-
-    _, raw = create_api_token(
-        user,
-        name="schemathesis",
-        scopes=["read", "write"],
-        expires_in_days=None,
-        actor=user,
-    )
-    return raw
-
-
-@pytest.fixture(params=["vendor_admin", "partner_a_admin"])
-def persona(request: Any) -> str:
-    return str(request.param)
+@pytest.fixture
+def tokens(ecosystem: Ecosystem) -> dict[str, str]:
+    """One read-and-write token per persona, created once per test."""
+    raw_tokens = {}
+    for persona in PERSONAS:
+        user = getattr(ecosystem, persona)
+        _, raw = create_api_token(
+            user,
+            name="schemathesis",
+            scopes=["read", "write"],
+            expires_in_days=None,
+            actor=user,
+        )
+        raw_tokens[persona] = raw
+    return raw_tokens
 
 
 @schema.parametrize()
@@ -62,7 +78,9 @@ def persona(request: Any) -> str:
     derandomize=True,
 )
 def test_api_answers_no_server_error_and_matches_its_schema(
-    case: Any, persona: str, ecosystem: Ecosystem
+    case: Any, tokens: dict[str, str], keep_test_transaction: None
 ) -> None:
-    token = _token_for(getattr(ecosystem, persona))
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    for persona in PERSONAS:
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {tokens[persona]}"}, checks=CHECKS
+        )

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 
 from cairn.accounts.models import ApiToken, hash_secret
 
-TOKEN_PREFIX = "cairn_"
+TOKEN_PREFIX = "cairn_"  # noqa: S105 (a public prefix, not a secret)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

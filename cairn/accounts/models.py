@@ -48,11 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        role__in=[r.value for r in PARTNER_ROLES],
+                        role__in=[r.value for r in Role if r in PARTNER_ROLES],
                         organization__isnull=False,
                     )
                     | Q(
-                        role__in=[r.value for r in VENDOR_ROLES],
+                        role__in=[r.value for r in Role if r in VENDOR_ROLES],
                         organization__isnull=True,
                     )
                     | Q(role="", organization__isnull=True)
@@ -93,7 +93,7 @@ def hash_secret(secret: str) -> str:
 
 
 class Invitation(models.Model):
-    """An invitation by email to join a partner organization (or the vendor) in a role."""
+    """An invitation by email to join an organization (or the staff) in a role."""
 
     email = models.EmailField()
     organization = models.ForeignKey(
@@ -119,17 +119,41 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the invitation was closed for having passed its expiry.",
+    )
 
     objects: ClassVar[Any] = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            # An invitation stays "open" until accepted, revoked or closed as expired;
+            # one open invitation per person and organization (or the vendor).
             models.UniqueConstraint(
                 fields=["organization", "email"],
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_open_per_email",
-            )
+                condition=Q(
+                    accepted_at__isnull=True,
+                    revoked_at__isnull=True,
+                    expired_at__isnull=True,
+                ),
+                name="invitation_one_open_per_org_email",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(
+                    organization__isnull=True,
+                    accepted_at__isnull=True,
+                    revoked_at__isnull=True,
+                    expired_at__isnull=True,
+                ),
+                name="invitation_one_open_vendor_per_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["email"], name="invitation_email_idx"),
         ]
 
     def __str__(self) -> str:
@@ -142,9 +166,14 @@ class Invitation(models.Model):
             return InvitationStatus.ACCEPTED
         if self.revoked_at:
             return InvitationStatus.REVOKED
-        if self.expires_at <= timezone.now():
+        if self.expired_at or self.expires_at <= timezone.now():
             return InvitationStatus.EXPIRED
         return InvitationStatus.PENDING
+
+    @property
+    def is_pending(self) -> bool:
+        """Say whether the invitation can still be accepted."""
+        return self.status == InvitationStatus.PENDING
 
 
 class ApiToken(models.Model):

@@ -74,6 +74,24 @@ class InvitationQuerySet(VisibleToQuerySet):
             return self.filter(organization_id=roles.organization_id_of(actor))
         return self.none()
 
+    def open(self) -> Self:
+        """Return invitations not yet accepted, revoked or closed as expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expired_at__isnull=True
+        )
+
+    def pending(self) -> Self:
+        """Return open invitations that can still be accepted."""
+        from django.utils import timezone
+
+        return self.open().filter(expires_at__gt=timezone.now())
+
+    def past_expiry(self) -> Self:
+        """Return open invitations whose expiry has passed."""
+        from django.utils import timezone
+
+        return self.open().filter(expires_at__lte=timezone.now())
+
 
 class ApiTokenQuerySet(VisibleToQuerySet):
     """A personal API token is seen by its owner only."""

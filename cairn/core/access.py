@@ -17,7 +17,7 @@ class NotFound(Http404):
 
 
 def access_object(
-    queryset: VisibleToQuerySet,
+    queryset: VisibleToQuerySet | Any,
     actor: Any,
     pk: Any,
     *,
@@ -25,6 +25,8 @@ def access_object(
     policies: dict[str, Callable[[Any, Any], bool]] | None = None,
 ) -> Any:
     """Return the object with this key if the actor may see it and do `action` on it.
+
+    `queryset` is a VisibleToQuerySet or a manager built from one.
 
     An object the actor may not see raises NotFound, exactly as a missing one. An
     object the actor may see but not change raises PermissionDenied: its existence is

@@ -3,8 +3,6 @@ of who made it commit or roll back together.
 """
 
 import datetime
-import decimal
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,17 +33,17 @@ def snapshot(
 
 
 def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
     if isinstance(value, list | tuple):
         return [_json_safe(item) for item in value]
     if isinstance(value, dict):
         return {key: _json_safe(item) for key, item in value.items()}
     if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
         return value.name or ""
-    return value
+    return str(value)  # decimals, UUIDs and value objects such as a country
 
 
 def record_audit(

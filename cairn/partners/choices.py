@@ -25,10 +25,11 @@ class Region(models.TextChoices):
 
 
 class OrganizationSize(models.TextChoices):
-    MICRO = "1-10", "1–10 employees"
-    SMALL = "11-50", "11–50 employees"
-    MEDIUM = "51-200", "51–200 employees"
-    LARGE = "201-1000", "201–1,000 employees"
+    # Labels use the en dash of number ranges.
+    MICRO = "1-10", "1–10 employees"  # noqa: RUF001
+    SMALL = "11-50", "11–50 employees"  # noqa: RUF001
+    MEDIUM = "51-200", "51–200 employees"  # noqa: RUF001
+    LARGE = "201-1000", "201–1,000 employees"  # noqa: RUF001
     ENTERPRISE = "1000+", "More than 1,000 employees"
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django_countries.fields import CountryField
 
 from cairn.core.models import PartnerOwnedModel, TimeStampedModel
@@ -31,7 +32,9 @@ class Program(TimeStampedModel):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     partner_types = models.JSONField(
-        default=list, help_text="The partner types this program accepts."
+        default=list,
+        blank=True,
+        help_text="The partner types this program accepts; none means every type.",
     )
     is_open_for_applications = models.BooleanField(default=True)
     managers = models.ManyToManyField(
@@ -49,14 +52,14 @@ class Program(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("partners:program_detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         unknown = set(self.partner_types or []) - set(PartnerType.values)
         if unknown:
-            raise ValidationError(
-                {
-                    "partner_types": f"Unknown partner types: {', '.join(sorted(unknown))}."
-                }
-            )
+            names = ", ".join(sorted(unknown))
+            raise ValidationError({"partner_types": f"Unknown partner types: {names}."})
 
 
 class Tier(TimeStampedModel):
@@ -166,6 +169,7 @@ class PartnerOrganization(TimeStampedModel):
         indexes = [
             models.Index(fields=["country", "name"], name="org_country_name_idx"),
             models.Index(fields=["region", "name"], name="org_region_name_idx"),
+            models.Index(fields=["last_active_at"], name="org_last_active_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -174,15 +178,15 @@ class PartnerOrganization(TimeStampedModel):
                     | Q(latitude__isnull=False, longitude__isnull=False)
                 ),
                 name="org_coordinates_both_or_neither",
+                violation_error_message="Give both latitude and longitude, or neither.",
             )
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError("Give both latitude and longitude, or neither.")
+    def get_absolute_url(self) -> str:
+        return reverse("partners:organization_detail", kwargs={"pk": self.pk})
 
 
 class OrganizationEmailDomain(models.Model):
@@ -242,6 +246,11 @@ class ProgramMembership(PartnerOwnedModel):
         ]
         indexes = [
             models.Index(fields=["program", "status"], name="membership_program_idx"),
+            # New applications across programs, newest first (the console's queue).
+            models.Index(
+                fields=["status", "-created_at"], name="membership_status_idx"
+            ),
+            models.Index(fields=["partner_type"], name="membership_type_idx"),
         ]
 
     def __str__(self) -> str:
@@ -249,7 +258,8 @@ class ProgramMembership(PartnerOwnedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.tier_id and self.program_id and self.tier.program_id != self.program_id:
+        tier = self.tier if self.tier_id else None
+        if tier is not None and self.program_id and tier.program_id != self.program_id:
             errors["tier"] = "This tier belongs to another program."
         if (
             self.program_id

@@ -1,11 +1,23 @@
-"""Scoped querysets of the partners app: the organization-level rule of the access gate."""
+"""Scoped querysets of the partners app: the organization rule of the access gate."""
 
+from collections.abc import Mapping
 from typing import Any, Self
 
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q
 
 from cairn.core import roles
 from cairn.core.querysets import PartnerOwnedQuerySet, VisibleToQuerySet
+
+# Sort keys of organization lists, each with a unique tie-breaker so that pages are
+# stable; organizations never active sort after every active one.
+ORGANIZATION_SORTS: dict[str, tuple[Any, ...]] = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "country": ("country", "name", "pk"),
+    "-country": ("-country", "name", "pk"),
+    "last_active": (F("last_active_at").asc(nulls_first=True), "name", "pk"),
+    "-last_active": (F("last_active_at").desc(nulls_last=True), "name", "pk"),
+}
 
 
 class PartnerOrganizationQuerySet(VisibleToQuerySet):
@@ -42,6 +54,77 @@ class PartnerOrganizationQuerySet(VisibleToQuerySet):
             | Q(legal_name__icontains=text)
             | Q(city__icontains=text)
             | Q(pk__in=domains.values("organization_id"))
+        )
+
+    def with_membership(
+        self,
+        *,
+        program: Any = None,
+        tier: Any = None,
+        status: str = "",
+        partner_type: str = "",
+    ) -> Self:
+        """Keep organizations with one membership that meets every given condition.
+
+        The conditions apply to the same membership: "active in Resellers" does not
+        match an organization active elsewhere and applied to Resellers.
+        """
+        conditions = {
+            key: value
+            for key, value in {
+                "program": program,
+                "tier": tier,
+                "status": status,
+                "partner_type": partner_type,
+            }.items()
+            if value
+        }
+        if not conditions:
+            return self
+        from cairn.partners.models import ProgramMembership
+
+        matching = ProgramMembership.objects.filter(**conditions)
+        return self.filter(pk__in=matching.values("organization_id"))
+
+    def matching(self, filters: Mapping[str, Any]) -> Self:
+        """Apply the filters of organization lists: search, program, tier, status,
+        partner_type, country, region and specialization (a slug or an instance).
+        """
+        organizations = self
+        if filters.get("search"):
+            organizations = organizations.search(filters["search"])
+        organizations = organizations.with_membership(
+            program=filters.get("program"),
+            tier=filters.get("tier"),
+            status=filters.get("status") or "",
+            partner_type=filters.get("partner_type") or "",
+        )
+        if filters.get("country"):
+            organizations = organizations.filter(country=filters["country"])
+        if filters.get("region"):
+            organizations = organizations.filter(region=filters["region"])
+        specialization = filters.get("specialization")
+        if isinstance(specialization, str) and specialization:
+            organizations = organizations.filter(specializations__slug=specialization)
+        elif specialization:
+            organizations = organizations.filter(specializations=specialization)
+        return organizations
+
+    def sorted_by(self, key: str) -> Self:
+        """Order by one of ORGANIZATION_SORTS, by name when the key is unknown."""
+        return self.order_by(*ORGANIZATION_SORTS.get(key, ORGANIZATION_SORTS["name"]))
+
+    def with_list_relations(self) -> Self:
+        """Fetch what a list row shows (memberships with program and tier) in a
+        constant number of queries.
+        """
+        from cairn.partners.models import ProgramMembership
+
+        return self.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=ProgramMembership.objects.select_related("program", "tier"),
+            )
         )
 
 

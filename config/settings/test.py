@@ -8,7 +8,7 @@ os.environ.setdefault("CAIRN_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("CAIRN_SSL_REDIRECT", "0")
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, VAR_DIR
+from config.settings.base import DATABASES, STORAGES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -22,7 +22,13 @@ if not os.environ.get("CAIRN_TASK_BACKEND"):
     TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }
-ACCOUNT_RATE_LIMITS = {}
+# False, not {}: allauth merges a dict into its default limits.
+ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+# The manifest storage needs `collectstatic`; tests read static files where they are.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 # Helpers and parallel runs on one PostgreSQL server keep their test databases apart.

@@ -45,13 +45,12 @@ def add_problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, An
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = PROBLEM_SCHEMA
     reference = {"$ref": "#/components/schemas/Problem"}
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            codes = ["400", "401", "403", "429"]
-            if "{" in path:
-                codes.append("404")
+            # Lists answer 404 too, for a page number past the end.
+            codes = ["400", "401", "403", "404", "429"]
             for code in codes:
                 operation["responses"].setdefault(
                     code,

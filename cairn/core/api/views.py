@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 
 from cairn.core import selectors
 from cairn.core.api.permissions import HasTokenScope, IsActor, IsVendorStaff
@@ -21,7 +21,7 @@ from cairn.core.models import ActivityEvent, AuditEntry
 class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Endpoints for every signed-in actor, scoped to what the actor may see."""
 
-    permission_classes = (IsActor, HasTokenScope)
+    permission_classes: tuple[type[BasePermission], ...] = (IsActor, HasTokenScope)
     # Subclasses set `queryset = Model.objects.none()`: it names the model for the
     # schema and, being empty, can never leak rows if used by mistake.
     queryset: QuerySet[Any] | None = None

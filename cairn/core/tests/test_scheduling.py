@@ -122,6 +122,8 @@ def test_scheduler_jobs_coalesce_run_once_at_a_time_and_fire_in_utc() -> None:
     assert str(job.trigger.timezone) == "UTC"
 
 
+# The job closes stale database connections first, as a long-lived process must.
+@pytest.mark.django_db
 def test_scheduler_job_enqueues_its_task_with_its_kwargs() -> None:
     jobs = load_schedules([Schedule(HEARTBEAT, "* * * * *", {"worker_name": "eu"})])
     job = build_scheduler(jobs).get_job(jobs[0].job_id)

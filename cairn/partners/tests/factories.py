@@ -3,10 +3,12 @@ from factory.django import DjangoModelFactory
 
 from cairn.partners.choices import MembershipStatus, PartnerType, Region
 from cairn.partners.models import (
+    Industry,
     OrganizationEmailDomain,
     PartnerOrganization,
     Program,
     ProgramMembership,
+    Specialization,
     Tier,
 )
 
@@ -60,3 +62,21 @@ class ProgramMembershipFactory(DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     partner_type = PartnerType.RESELLER
     status = MembershipStatus.ACTIVE
+
+
+class SpecializationFactory(DjangoModelFactory):
+    class Meta:
+        model = Specialization
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Specialization {n}")
+    slug = factory.Sequence(lambda n: f"specialization-{n}")
+
+
+class IndustryFactory(DjangoModelFactory):
+    class Meta:
+        model = Industry
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Industry {n}")
+    slug = factory.Sequence(lambda n: f"industry-{n}")

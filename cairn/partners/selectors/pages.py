@@ -298,7 +298,7 @@ def _membership_step(membership: ProgramMembership) -> NextStep:
         )
     if membership.status == MembershipStatus.ACTIVE:
         return NextStep(
-            f"You are a {tier} in {program}",
+            f"{program}: {tier}",
             f"Partner type: {membership.get_partner_type_display()}.",
             state="done",
         )

@@ -312,13 +312,13 @@ def test_complete_profile_needs_no_step(ecosystem: Any) -> None:
 
     home = selectors.partner_home_for(ecosystem.partner_a_admin)
 
-    assert _step_titles(home) == ["You are a Gold partner in Resellers"]
+    assert _step_titles(home) == ["Resellers: Gold partner"]
 
 
 def test_rep_is_not_asked_to_do_what_only_admins_can(ecosystem: Any) -> None:
     home = selectors.partner_home_for(ecosystem.partner_a_rep)
 
-    assert _step_titles(home) == ["You are a Gold partner in Resellers"]
+    assert _step_titles(home) == ["Resellers: Gold partner"]
 
 
 def test_lone_admin_is_asked_to_invite_colleagues(ecosystem: Any) -> None:

@@ -86,6 +86,10 @@ def configure(database_url: str) -> None:
     import django
 
     django.setup()
+    # The same process tuning as config/wsgi.py applies to production web processes.
+    from cairn.core.runtime import tune_garbage_collection
+
+    tune_garbage_collection()
 
 
 def prepare(args: argparse.Namespace) -> float | None:

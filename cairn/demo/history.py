@@ -16,6 +16,7 @@ from cairn.accounts.models import User
 from cairn.core.models import ActivityEvent, AuditAction, AuditEntry
 from cairn.core.roles import Role
 from cairn.demo import blueprint, data
+from cairn.demo.context import GenerationContext, bulk_save
 from cairn.demo.plan import PlannedOrganization
 from cairn.partners.choices import MembershipStatus
 from cairn.partners.models import (
@@ -23,6 +24,28 @@ from cairn.partners.models import (
     ProgramMembership,
     Tier,
 )
+
+
+def generate_history(
+    context: GenerationContext, orgs: list[PlannedOrganization]
+) -> tuple[int, int]:
+    """Save the history of the organizations; return (events, audit entries)."""
+    writer = HistoryWriter(
+        rng=context.rng("history"),
+        now=context.now,
+        names=context.names,
+        tiers=context.tiers,
+        program_managers=context.program_managers,
+        vendor_admins=context.vendor_admins,
+    )
+    for org in orgs:
+        writer.add(org)
+    # Saved in time order, so that ids follow time as they would in production.
+    writer.events.sort(key=lambda event: event.occurred_at)
+    writer.entries.sort(key=lambda entry: entry.occurred_at)
+    bulk_save(ActivityEvent, writer.events)
+    bulk_save(AuditEntry, writer.entries)
+    return len(writer.events), len(writer.entries)
 
 
 @dataclass

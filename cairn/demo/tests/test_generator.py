@@ -2,6 +2,7 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -64,6 +65,21 @@ def test_the_same_seed_generates_the_same_ecosystem(db: None) -> None:
 
     assert _fingerprint() == first
     assert len(first["organizations"]) == 20
+
+
+def test_the_same_seed_generates_the_same_partners_on_any_day(db: None) -> None:
+    # A Saturday and a Tuesday: the day of the run must not change the partners.
+    with time_machine.travel(datetime.datetime(2026, 3, 7, 12, tzinfo=datetime.UTC)):
+        generate_ecosystem(seed=7, partners=20, users_per_partner=4)
+    saturday = _fingerprint()
+    _delete_everything()
+
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC)):
+        generate_ecosystem(seed=7, partners=20, users_per_partner=4)
+    tuesday = _fingerprint()
+
+    for part in ("organizations", "users", "memberships"):
+        assert tuesday[part] == saturday[part]
 
 
 def test_another_seed_generates_other_partners(db: None) -> None:

@@ -1,8 +1,4 @@
-"""Every write of the accounts app: invitations, membership, roles, profiles, tokens.
-
-Each service checks its policy, runs in one transaction, records an audit entry and an
-activity event, and leaves nothing half-written when it refuses.
-"""
+"""Writes of invitations: invite, resend, revoke, accept, sign up, expire."""
 
 import datetime
 import secrets
@@ -15,15 +11,20 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts import policies
-from cairn.accounts.authentication import TOKEN_PREFIX
-from cairn.accounts.choices import InvitationStatus, TokenScope
-from cairn.accounts.models import ApiToken, Invitation, User, hash_secret
+from cairn.accounts.choices import InvitationStatus
+from cairn.accounts.models import Invitation, User, hash_secret
+from cairn.accounts.services._common import (
+    USER_MEMBERSHIP_FIELDS,
+    ensure_active_admin_remains,
+    is_active_admin,
+    max_length,
+)
 from cairn.core.audit import record_audit, snapshot
 from cairn.core.events import record_event
 from cairn.core.models import AuditAction
@@ -31,10 +32,7 @@ from cairn.core.roles import VENDOR_ROLES, Role
 
 logger = structlog.get_logger(__name__)
 
-MAX_ACTIVE_API_TOKENS = 50
-MAX_API_TOKEN_DAYS = 730
 EXPIRE_BATCH_SIZE = 1000
-_USER_MEMBERSHIP_FIELDS = ("organization", "role", "is_active")
 
 
 class InvitationClosedError(ValidationError):
@@ -50,11 +48,6 @@ class InvitationClosedError(ValidationError):
             messages.get(status, "This invitation is closed."), code=status
         )
         self.status = status
-
-
-def _max_length(model: type[models.Model], field_name: str) -> int:
-    field = model._meta.get_field(field_name)
-    return int(getattr(field, "max_length", 0) or 0)
 
 
 def _normalize_email(email: str) -> str:
@@ -325,37 +318,6 @@ def _invitation_for_key(raw_key: str) -> Invitation:
     return invitation  # type: ignore[no-any-return]
 
 
-def _ensure_active_admin_remains(user: User, *, losing_admin: bool) -> None:
-    """Refuse a change that leaves the user's organization (or the vendor) without an
-    active administrator.
-    """
-    if not losing_admin:
-        return
-    if user.organization_id is not None:
-        admins = User.objects.filter(
-            organization_id=user.organization_id, role=Role.PARTNER_ADMIN
-        )
-    else:
-        admins = User.objects.filter(organization__isnull=True, role=Role.VENDOR_ADMIN)
-    # Locking every admin row serializes concurrent demotions, so two admins cannot
-    # demote each other at the same moment and leave nobody in charge.
-    remaining = [
-        admin.pk
-        for admin in admins.select_for_update().order_by("pk")
-        if admin.pk != user.pk and admin.is_active
-    ]
-    if not remaining:
-        raise ValidationError(
-            "Keep at least one active administrator: make someone else an "
-            "administrator first.",
-            code="last_admin",
-        )
-
-
-def _is_active_admin(user: User) -> bool:
-    return user.is_active and user.role in {Role.PARTNER_ADMIN, Role.VENDOR_ADMIN}
-
-
 def _mark_email_verified(user: User, email: str) -> None:
     """Record that the person controls `email` (an invitation link proves it)."""
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
@@ -371,11 +333,11 @@ def _mark_email_verified(user: User, email: str) -> None:
 
 def _join(user: User, invitation: Invitation, *, actor: Any) -> None:
     """Give the user the invitation's organization and role, and close it."""
-    before = snapshot(user, _USER_MEMBERSHIP_FIELDS)
+    before = snapshot(user, USER_MEMBERSHIP_FIELDS)
     if user.role != invitation.role:
-        _ensure_active_admin_remains(
+        ensure_active_admin_remains(
             user,
-            losing_admin=_is_active_admin(user)
+            losing_admin=is_active_admin(user)
             and invitation.role not in {Role.PARTNER_ADMIN, Role.VENDOR_ADMIN},
         )
     user.organization_id = invitation.organization_id
@@ -387,7 +349,7 @@ def _join(user: User, invitation: Invitation, *, actor: Any) -> None:
         actor=actor,
         organization_id=user.organization_id,
         before=before,
-        after=snapshot(user, _USER_MEMBERSHIP_FIELDS),
+        after=snapshot(user, USER_MEMBERSHIP_FIELDS),
         reason="Accepted an invitation.",
     )
     invitation_before = snapshot(invitation, ["accepted_at", "accepted_by"])
@@ -451,7 +413,7 @@ def sign_up_by_invitation(raw_key: str, *, full_name: str, password: str) -> Use
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationError({"full_name": "Enter your name."}, code="required")
-    if len(full_name) > _max_length(User, "full_name"):
+    if len(full_name) > max_length(User, "full_name"):
         raise ValidationError({"full_name": "This name is too long."}, code="long")
     with transaction.atomic():
         invitation = _invitation_for_key(raw_key)
@@ -478,309 +440,6 @@ def sign_up_by_invitation(raw_key: str, *, full_name: str, password: str) -> Use
         )
         _join(user, invitation, actor=user)
     return user  # type: ignore[no-any-return]
-
-
-def _organization_for_email_domain(email: str) -> Any:
-    from cairn.partners.models import PartnerOrganization
-
-    domain = email.rsplit("@", 1)[-1].strip().lower()
-    if not domain:
-        return None
-    return (
-        PartnerOrganization.objects.filter(
-            allows_domain_join=True, email_domains__domain__iexact=domain
-        )
-        .order_by("pk")
-        .first()
-    )
-
-
-def join_organization_by_domain(user: Any) -> Any:
-    """Make a person without an organization a partner rep of the organization that
-    owns the domain of their verified email address, if it allows joining by domain.
-
-    Return the organization joined, or None.
-    """
-    if user.organization_id is not None or user.role or not user.is_active:
-        return None
-    if not EmailAddress.objects.filter(
-        user=user, email__iexact=user.email, verified=True
-    ).exists():
-        return None
-    organization = _organization_for_email_domain(user.email)
-    if organization is None:
-        return None
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        if locked.organization_id is not None or locked.role:
-            return None
-        before = snapshot(locked, _USER_MEMBERSHIP_FIELDS)
-        locked.organization = organization
-        locked.role = Role.PARTNER_REP
-        locked.save(update_fields=["organization", "role"])
-        record_audit(
-            AuditAction.UPDATE,
-            locked,
-            actor=locked,
-            organization_id=organization.pk,
-            before=before,
-            after=snapshot(locked, _USER_MEMBERSHIP_FIELDS),
-            reason="Joined by verified email domain.",
-        )
-        record_event(
-            "user.joined_by_domain",
-            actor=locked,
-            organization_id=organization.pk,
-            target=locked,
-            data={"domain": user.email.rsplit("@", 1)[-1].lower()},
-        )
-    user.organization = organization
-    user.role = Role.PARTNER_REP
-    return organization
-
-
-def change_user_role(user: User, *, role: str, actor: Any) -> User:
-    """Give a colleague another role within their organization (or the vendor)."""
-    if not policies.can_change_user_role(actor, user):
-        raise PermissionDenied
-    if role not in policies.roles_for_organization(user.organization_id):
-        raise ValidationError({"role": "Choose a role that fits this organization."})
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if user.role == role:
-            return user
-        try:
-            _ensure_active_admin_remains(
-                user,
-                losing_admin=_is_active_admin(user)
-                and role not in {Role.PARTNER_ADMIN, Role.VENDOR_ADMIN},
-            )
-        except ValidationError as error:
-            raise ValidationError({"role": error.messages}) from error
-        before = snapshot(user, ["role"])
-        user.role = role
-        user.save(update_fields=["role"])
-        record_audit(
-            AuditAction.UPDATE,
-            user,
-            actor=actor,
-            organization_id=user.organization_id,
-            before=before,
-            after=snapshot(user, ["role"]),
-        )
-        record_event(
-            "user.role_changed",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=user,
-            data={"from": before["role"], "to": role},
-        )
-    return user
-
-
-def deactivate_user(user: User, *, actor: Any) -> User:
-    """Stop a colleague from signing in or using their API tokens."""
-    if not policies.can_deactivate_user(actor, user):
-        raise PermissionDenied
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.is_active:
-            return user
-        try:
-            _ensure_active_admin_remains(user, losing_admin=_is_active_admin(user))
-        except ValidationError as error:
-            raise ValidationError({"is_active": error.messages}) from error
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        record_audit(
-            AuditAction.UPDATE,
-            user,
-            actor=actor,
-            organization_id=user.organization_id,
-            before={"is_active": True},
-            after={"is_active": False},
-        )
-        record_event(
-            "user.deactivated",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=user,
-        )
-    return user
-
-
-def reactivate_user(user: User, *, actor: Any) -> User:
-    """Let a deactivated colleague sign in again."""
-    if not policies.can_deactivate_user(actor, user):
-        raise PermissionDenied
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if user.is_active:
-            return user
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        record_audit(
-            AuditAction.UPDATE,
-            user,
-            actor=actor,
-            organization_id=user.organization_id,
-            before={"is_active": False},
-            after={"is_active": True},
-        )
-        record_event(
-            "user.reactivated",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=user,
-        )
-    return user
-
-
-def update_profile(user: User, *, full_name: str, job_title: str, actor: Any) -> User:
-    """Change one's own name and job title."""
-    if not policies.can_edit_profile(actor, user):
-        raise PermissionDenied
-    full_name = (full_name or "").strip()
-    job_title = (job_title or "").strip()
-    errors: dict[str, str] = {}
-    for field, value in (("full_name", full_name), ("job_title", job_title)):
-        if len(value) > _max_length(User, field):
-            errors[field] = "This is too long."
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        before = snapshot(user, ["full_name", "job_title"])
-        user.full_name = full_name
-        user.job_title = job_title
-        user.save(update_fields=["full_name", "job_title"])
-        after = snapshot(user, ["full_name", "job_title"])
-        if before != after:
-            record_audit(
-                AuditAction.UPDATE,
-                user,
-                actor=actor,
-                organization_id=user.organization_id,
-                before=before,
-                after=after,
-            )
-            record_event(
-                "user.profile_updated",
-                actor=actor,
-                organization_id=user.organization_id,
-                target=user,
-            )
-    return user
-
-
-def _clean_scopes(scopes: Any) -> list[str]:
-    if isinstance(scopes, str) or not scopes:
-        raise ValidationError({"scopes": "Choose at least one scope."})
-    chosen = {str(scope) for scope in scopes}
-    unknown = chosen - set(TokenScope.values)
-    if unknown:
-        raise ValidationError(
-            {"scopes": f"Unknown scopes: {', '.join(sorted(unknown))}."}
-        )
-    return sorted(chosen)
-
-
-def create_api_token(
-    user: User,
-    *,
-    name: str,
-    scopes: Any,
-    expires_in_days: int | None,
-    actor: Any,
-) -> tuple[ApiToken, str]:
-    """Create a personal API token; return it and its secret, shown only once."""
-    if not policies.can_create_api_token(actor, user):
-        raise PermissionDenied
-    errors: dict[str, Any] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = "Name the token after what uses it."
-    elif len(name) > _max_length(ApiToken, "name"):
-        errors["name"] = "This name is too long."
-    try:
-        clean_scopes = _clean_scopes(scopes)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if expires_in_days is not None and not (
-        isinstance(expires_in_days, int) and 1 <= expires_in_days <= MAX_API_TOKEN_DAYS
-    ):
-        errors["expires_in_days"] = (
-            f"Give a number of days between 1 and {MAX_API_TOKEN_DAYS}, or none."
-        )
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        if ApiToken.objects.filter(user=user).usable().count() >= MAX_ACTIVE_API_TOKENS:
-            raise ValidationError(
-                f"You have {MAX_ACTIVE_API_TOKENS} active tokens: revoke one first.",
-                code="too_many",
-            )
-        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(
-            user=user,
-            name=name,
-            prefix=raw[:12],
-            key_hash=hash_secret(raw),
-            scopes=clean_scopes,
-            created_at=now,
-            expires_at=(
-                now + datetime.timedelta(days=expires_in_days)
-                if expires_in_days
-                else None
-            ),
-        )
-        record_audit(
-            AuditAction.CREATE,
-            token,
-            actor=actor,
-            organization_id=user.organization_id,
-            after=snapshot(token),
-        )
-        record_event(
-            "api_token.created",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=token,
-            data={"name": name, "scopes": clean_scopes},
-        )
-    return token, raw
-
-
-def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
-    """Revoke an API token at once; revoking twice changes nothing."""
-    if not policies.can_revoke_api_token(actor, token):
-        raise PermissionDenied
-    with transaction.atomic():
-        token = (
-            ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
-        )
-        if token.revoked_at is not None:
-            return token
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record_audit(
-            AuditAction.UPDATE,
-            token,
-            actor=actor,
-            organization_id=token.user.organization_id,
-            before={"revoked_at": None},
-            after={"revoked_at": token.revoked_at.isoformat()},
-        )
-        record_event(
-            "api_token.revoked",
-            actor=actor,
-            organization_id=token.user.organization_id,
-            target=token,
-            data={"name": token.name},
-        )
-    return token
 
 
 def expire_invitations(*, now: datetime.datetime | None = None) -> int:

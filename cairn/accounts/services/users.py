@@ -1,0 +1,213 @@
+"""Writes of users: joining by email domain, roles, activation, profiles."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from cairn.accounts import policies
+from cairn.accounts.models import User
+from cairn.accounts.services._common import (
+    USER_MEMBERSHIP_FIELDS,
+    ensure_active_admin_remains,
+    is_active_admin,
+    max_length,
+)
+from cairn.core.audit import record_audit, snapshot
+from cairn.core.events import record_event
+from cairn.core.models import AuditAction
+from cairn.core.roles import Role
+
+
+def _organization_for_email_domain(email: str) -> Any:
+    from cairn.partners.models import PartnerOrganization
+
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    if not domain:
+        return None
+    return (
+        PartnerOrganization.objects.filter(
+            allows_domain_join=True, email_domains__domain__iexact=domain
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def join_organization_by_domain(user: Any) -> Any:
+    """Make a person without an organization a partner rep of the organization that
+    owns the domain of their verified email address, if it allows joining by domain.
+
+    Return the organization joined, or None.
+    """
+    if user.organization_id is not None or user.role or not user.is_active:
+        return None
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists():
+        return None
+    organization = _organization_for_email_domain(user.email)
+    if organization is None:
+        return None
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.organization_id is not None or locked.role:
+            return None
+        before = snapshot(locked, USER_MEMBERSHIP_FIELDS)
+        locked.organization = organization
+        locked.role = Role.PARTNER_REP
+        locked.save(update_fields=["organization", "role"])
+        record_audit(
+            AuditAction.UPDATE,
+            locked,
+            actor=locked,
+            organization_id=organization.pk,
+            before=before,
+            after=snapshot(locked, USER_MEMBERSHIP_FIELDS),
+            reason="Joined by verified email domain.",
+        )
+        record_event(
+            "user.joined_by_domain",
+            actor=locked,
+            organization_id=organization.pk,
+            target=locked,
+            data={"domain": user.email.rsplit("@", 1)[-1].lower()},
+        )
+    user.organization = organization
+    user.role = Role.PARTNER_REP
+    return organization
+
+
+def change_user_role(user: User, *, role: str, actor: Any) -> User:
+    """Give a colleague another role within their organization (or the vendor)."""
+    if not policies.can_change_user_role(actor, user):
+        raise PermissionDenied
+    if role not in policies.roles_for_organization(user.organization_id):
+        raise ValidationError({"role": "Choose a role that fits this organization."})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.role == role:
+            return user
+        try:
+            ensure_active_admin_remains(
+                user,
+                losing_admin=is_active_admin(user)
+                and role not in {Role.PARTNER_ADMIN, Role.VENDOR_ADMIN},
+            )
+        except ValidationError as error:
+            raise ValidationError({"role": error.messages}) from error
+        before = snapshot(user, ["role"])
+        user.role = role
+        user.save(update_fields=["role"])
+        record_audit(
+            AuditAction.UPDATE,
+            user,
+            actor=actor,
+            organization_id=user.organization_id,
+            before=before,
+            after=snapshot(user, ["role"]),
+        )
+        record_event(
+            "user.role_changed",
+            actor=actor,
+            organization_id=user.organization_id,
+            target=user,
+            data={"from": before["role"], "to": role},
+        )
+    return user
+
+
+def deactivate_user(user: User, *, actor: Any) -> User:
+    """Stop a colleague from signing in or using their API tokens."""
+    if not policies.can_deactivate_user(actor, user):
+        raise PermissionDenied
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            return user
+        try:
+            ensure_active_admin_remains(user, losing_admin=is_active_admin(user))
+        except ValidationError as error:
+            raise ValidationError({"is_active": error.messages}) from error
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record_audit(
+            AuditAction.UPDATE,
+            user,
+            actor=actor,
+            organization_id=user.organization_id,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
+        record_event(
+            "user.deactivated",
+            actor=actor,
+            organization_id=user.organization_id,
+            target=user,
+        )
+    return user
+
+
+def reactivate_user(user: User, *, actor: Any) -> User:
+    """Let a deactivated colleague sign in again."""
+    if not policies.can_deactivate_user(actor, user):
+        raise PermissionDenied
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active:
+            return user
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_audit(
+            AuditAction.UPDATE,
+            user,
+            actor=actor,
+            organization_id=user.organization_id,
+            before={"is_active": False},
+            after={"is_active": True},
+        )
+        record_event(
+            "user.reactivated",
+            actor=actor,
+            organization_id=user.organization_id,
+            target=user,
+        )
+    return user
+
+
+def update_profile(user: User, *, full_name: str, job_title: str, actor: Any) -> User:
+    """Change one's own name and job title."""
+    if not policies.can_edit_profile(actor, user):
+        raise PermissionDenied
+    full_name = (full_name or "").strip()
+    job_title = (job_title or "").strip()
+    errors: dict[str, str] = {}
+    for field, value in (("full_name", full_name), ("job_title", job_title)):
+        if len(value) > max_length(User, field):
+            errors[field] = "This is too long."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = snapshot(user, ["full_name", "job_title"])
+        user.full_name = full_name
+        user.job_title = job_title
+        user.save(update_fields=["full_name", "job_title"])
+        after = snapshot(user, ["full_name", "job_title"])
+        if before != after:
+            record_audit(
+                AuditAction.UPDATE,
+                user,
+                actor=actor,
+                organization_id=user.organization_id,
+                before=before,
+                after=after,
+            )
+            record_event(
+                "user.profile_updated",
+                actor=actor,
+                organization_id=user.organization_id,
+                target=user,
+            )
+    return user

@@ -61,7 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             )
         ]
         indexes = [
-            models.Index(fields=["organization", "role"], name="user_org_role_idx")
+            models.Index(fields=["organization", "role"], name="user_org_role_idx"),
+            # People lists sort by name: the index serves a page without a full sort.
+            models.Index(fields=["full_name", "email"], name="user_name_email_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,12 +2,17 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+Saved = TypeVar("Saved")
 
 
 def policy_required(
@@ -46,3 +51,44 @@ def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> dict[str, 
 def is_htmx(request: HttpRequest) -> bool:
     """Say whether htmx made the request (and wants a partial)."""
     return bool(getattr(request, "htmx", False))
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's validation errors on the form's fields, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, field_messages in error.message_dict.items():
+        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Saved],
+    *,
+    success_message: str | Callable[[Saved], str],
+    redirect_to: str | Callable[[Saved], str],
+) -> HttpResponse | None:
+    """Hand a posted, valid form's data to `save`; on success flash and redirect.
+
+    Return None when the page should show the form again: on GET, on invalid input,
+    and when `save` raises a ValidationError, whose messages then sit on the form.
+    `success_message` and `redirect_to` (a URL or a URL name) may be functions of
+    what `save` returned.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    if callable(success_message):
+        success_message = success_message(saved)
+    if callable(redirect_to):
+        redirect_to = redirect_to(saved)
+    messages.success(request, success_message)
+    return redirect(redirect_to)

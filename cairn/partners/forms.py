@@ -1,19 +1,21 @@
 """Forms of the vendor console and the partner portal.
 
-Forms parse and validate input; the services decide and write. A ValidationError a
-service raises comes back onto the form's fields through `add_service_errors`.
+Forms parse and validate input; the services decide and write. Views hand a valid
+form's cleaned data to a service through `cairn.core.portal.save_form`, which puts a
+ValidationError the service raises back onto the form's fields.
 """
 
 import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django_countries import countries
 
 from cairn.partners import selectors
 from cairn.partners.choices import MEMBERSHIP_TRANSITIONS, MembershipStatus, PartnerType
 from cairn.partners.models import (
+    ORGANIZATION_PROFILE_FIELDS,
     PartnerOrganization,
     Program,
     ProgramMembership,
@@ -29,17 +31,6 @@ _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 def split_words(text: str) -> list[str]:
     """Split text separated by commas, semicolons, spaces or lines into words."""
     return [word for word in _SEPARATORS.split(text or "") if word]
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.message_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class TierChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -98,26 +89,7 @@ class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = PartnerOrganization
-        fields = (
-            "name",
-            "legal_name",
-            "website",
-            "description",
-            "size",
-            "street",
-            "postal_code",
-            "city",
-            "state",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "specializations",
-            "industries",
-            "languages",
-            "email_domains",
-            "allows_domain_join",
-        )
+        fields = ORGANIZATION_PROFILE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "specializations": forms.CheckboxSelectMultiple,
@@ -140,10 +112,6 @@ class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_email_domains(self) -> list[str]:
         return split_words(self.cleaned_data.get("email_domains", ""))
-
-    def service_fields(self) -> dict[str, Any]:
-        """Return the cleaned values as the services take them."""
-        return {name: self.cleaned_data[name] for name in self.fields}
 
 
 class OrganizationFilterForm(forms.Form):
@@ -300,10 +268,6 @@ class MembershipChangeForm(forms.Form):
         ]
         self.fields["channel_manager"].queryset = selectors.channel_manager_choices()  # type: ignore[attr-defined]
 
-    def changes(self) -> dict[str, Any]:
-        """Return the cleaned values as `change_membership` takes them."""
-        return {name: self.cleaned_data[name] for name in self.fields}
-
 
 # Programs and tiers
 
@@ -347,10 +311,6 @@ class ProgramForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["managers"].queryset = selectors.channel_manager_choices()  # type: ignore[attr-defined]
 
-    def service_fields(self) -> dict[str, Any]:
-        """Return the cleaned values as the program services take them."""
-        return {name: self.cleaned_data[name] for name in self.fields}
-
 
 class TierForm(forms.ModelForm):  # type: ignore[type-arg]
     """A tier of a program."""
@@ -360,7 +320,3 @@ class TierForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("name", "rank", "description")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"rank": "1 is the entry tier; a higher rank is a higher tier."}
-
-    def service_fields(self) -> dict[str, Any]:
-        """Return the cleaned values as the tier services take them."""
-        return {name: self.cleaned_data[name] for name in self.fields}

@@ -189,6 +189,31 @@ class PartnerOrganization(TimeStampedModel):
         return reverse("partners:organization_detail", kwargs={"pk": self.pk})
 
 
+# One list, so that the console form, the API and the services agree on what a profile
+# is; in the order forms and the API show it. `email_domains` are the organization's
+# OrganizationEmailDomain rows.
+ORGANIZATION_PROFILE_FIELDS = (
+    "name",
+    "legal_name",
+    "website",
+    "description",
+    "size",
+    "street",
+    "postal_code",
+    "city",
+    "state",
+    "country",
+    "region",
+    "latitude",
+    "longitude",
+    "specializations",
+    "industries",
+    "languages",
+    "email_domains",
+    "allows_domain_join",
+)
+
+
 class OrganizationEmailDomain(models.Model):
     """An email domain that belongs to one partner organization."""
 

@@ -9,15 +9,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_vary_headers
 
 from cairn.core.access import NotFound
-from cairn.core.portal import paginate, policy_required
+from cairn.core.portal import paginate, policy_required, save_form
 from cairn.partners import policies, selectors, services
 from cairn.partners.forms import (
     MembershipChangeForm,
@@ -26,7 +24,6 @@ from cairn.partners.forms import (
     OrganizationForm,
     ProgramForm,
     TierForm,
-    add_service_errors,
 )
 
 View = Callable[..., HttpResponse]
@@ -52,16 +49,32 @@ def _wants_partial(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
-def _render_form(
+def _form_page(
     request: HttpRequest,
     form: Any,
+    save: Callable[[dict[str, Any]], Any],
     *,
+    success_message: str | Callable[[Any], str],
     title: str,
     cancel_url: str,
     nav: str,
+    redirect_to: str | Callable[[Any], str] | None = None,
     submit: str = "Save",
     intro: str = "",
 ) -> HttpResponse:
+    """Save the posted form through `save`, or show the form page (again).
+
+    After a save the page goes where Cancel goes, unless `redirect_to` says otherwise.
+    """
+    response = save_form(
+        request,
+        form,
+        save,
+        success_message=success_message,
+        redirect_to=redirect_to or cancel_url,
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "partners/form_page.html",
@@ -130,22 +143,15 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_create(request: HttpRequest) -> HttpResponse:
     """Add a partner organization."""
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.create_organization(
-                actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{organization.name} was added.")
-            return redirect("partners:organization_detail", pk=organization.pk)
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.create_organization(actor=request.user, **data),
+        success_message=lambda organization: f"{organization.name} was added.",
         title="New partner organization",
         cancel_url="partners:organization_list",
         nav="partners",
+        redirect_to=lambda organization: organization.get_absolute_url(),
     )
 
 
@@ -160,19 +166,13 @@ def organization_update(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, organization
         ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organization(
-                organization, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The profile was saved.")
-            return redirect("partners:organization_detail", pk=organization.pk)
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.update_organization(
+            organization, actor=request.user, **data
+        ),
+        success_message="The profile was saved.",
         title=f"Edit {organization.name}",
         cancel_url=organization.get_absolute_url(),
         nav="partners",
@@ -188,21 +188,13 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipCreateForm(
         request.POST or None, actor=request.user, organization=organization
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.add_membership(
-                organization, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{organization.name} joined {membership.program}."
-            )
-            return redirect(organization.get_absolute_url())
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.add_membership(organization, actor=request.user, **data),
+        success_message=lambda membership: (
+            f"{organization.name} joined {membership.program}."
+        ),
         title=f"Add {organization.name} to a program",
         cancel_url=organization.get_absolute_url(),
         nav="partners",
@@ -215,17 +207,11 @@ def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a membership's status, tier, partner type or channel manager."""
     membership = selectors.access_membership(request.user, pk, action="change")
     form = MembershipChangeForm(request.POST or None, membership=membership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_membership(membership, actor=request.user, **form.changes())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The membership was saved.")
-            return redirect(membership.organization.get_absolute_url())
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.change_membership(membership, actor=request.user, **data),
+        success_message="The membership was saved.",
         title=f"{membership.organization.name} in {membership.program.name}",
         cancel_url=membership.organization.get_absolute_url(),
         nav="partners",
@@ -264,22 +250,15 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def program_create(request: HttpRequest) -> HttpResponse:
     """Add a partner program."""
     form = ProgramForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = services.create_program(
-                actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{program.name} was created; add its tiers.")
-            return redirect("partners:program_detail", pk=program.pk)
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.create_program(actor=request.user, **data),
+        success_message=lambda program: f"{program.name} was created; add its tiers.",
         title="New program",
         cancel_url="partners:program_list",
         nav="programs",
+        redirect_to=lambda program: program.get_absolute_url(),
     )
 
 
@@ -288,19 +267,11 @@ def program_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a program."""
     program = selectors.access_program(request.user, pk, action="update")
     form = ProgramForm(request.POST or None, program=program)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_program(
-                program, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The program was saved.")
-            return redirect("partners:program_detail", pk=program.pk)
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.update_program(program, actor=request.user, **data),
+        success_message="The program was saved.",
         title=f"Edit {program.name}",
         cancel_url=program.get_absolute_url(),
         nav="programs",
@@ -313,17 +284,11 @@ def tier_create(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.access_program(request.user, pk, action="update")
     next_rank = (max((tier.rank for tier in program.tiers.all()), default=0)) + 1
     form = TierForm(request.POST or None, initial={"rank": next_rank})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_tier(program, actor=request.user, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The tier was added.")
-            return redirect("partners:program_detail", pk=program.pk)
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.create_tier(program, actor=request.user, **data),
+        success_message="The tier was added.",
         title=f"New tier of {program.name}",
         cancel_url=program.get_absolute_url(),
         nav="programs",
@@ -335,17 +300,11 @@ def tier_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Rename, re-rank or describe a tier."""
     tier = selectors.access_tier(request.user, pk, action="update")
     form = TierForm(request.POST or None, instance=tier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_tier(tier, actor=request.user, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The tier was saved.")
-            return redirect("partners:program_detail", pk=tier.program_id)
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.update_tier(tier, actor=request.user, **data),
+        success_message="The tier was saved.",
         title=f"Edit tier {tier.name} of {tier.program.name}",
         cancel_url=tier.program.get_absolute_url(),
         nav="programs",
@@ -380,19 +339,13 @@ def my_organization_update(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(
         request.POST or None, instance=organization, with_email_domains=False
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organization(
-                organization, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your organization's profile was saved.")
-            return redirect("partners:my_organization")
-    return _render_form(
+    return _form_page(
         request,
         form,
+        lambda data: services.update_organization(
+            organization, actor=request.user, **data
+        ),
+        success_message="Your organization's profile was saved.",
         title="Edit your organization's profile",
         cancel_url="partners:my_organization",
         nav="organization",

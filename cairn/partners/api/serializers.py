@@ -16,6 +16,7 @@ from rest_framework import serializers
 from cairn.partners import selectors
 from cairn.partners.choices import MembershipStatus, OrganizationSize, PartnerType
 from cairn.partners.models import (
+    ORGANIZATION_PROFILE_FIELDS,
     Industry,
     PartnerOrganization,
     Program,
@@ -192,24 +193,7 @@ class OrganizationSerializer(serializers.ModelSerializer[PartnerOrganization]):
         model = PartnerOrganization
         fields = (
             "id",
-            "name",
-            "legal_name",
-            "website",
-            "description",
-            "size",
-            "street",
-            "postal_code",
-            "city",
-            "state",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "specializations",
-            "industries",
-            "languages",
-            "email_domains",
-            "allows_domain_join",
+            *ORGANIZATION_PROFILE_FIELDS,
             "memberships",
             "last_active_at",
             "created_at",
@@ -248,26 +232,7 @@ class OrganizationInputSerializer(serializers.ModelSerializer[PartnerOrganizatio
 
     class Meta:
         model = PartnerOrganization
-        fields = (
-            "name",
-            "legal_name",
-            "website",
-            "description",
-            "size",
-            "street",
-            "postal_code",
-            "city",
-            "state",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "specializations",
-            "industries",
-            "languages",
-            "email_domains",
-            "allows_domain_join",
-        )
+        fields = ORGANIZATION_PROFILE_FIELDS
 
 
 # Memberships

@@ -12,7 +12,7 @@ from cairn.core.models import AuditAction
 from cairn.partners import policies
 from cairn.partners.choices import MEMBERSHIP_TRANSITIONS, MembershipStatus
 from cairn.partners.models import PartnerOrganization, Program, ProgramMembership, Tier
-from cairn.partners.services._common import changed_keys, check_keys
+from cairn.partners.services._common import changed_keys, check_keys, record_write
 
 MEMBERSHIP_CHANGES = frozenset({"status", "tier", "channel_manager", "partner_type"})
 
@@ -60,18 +60,13 @@ def add_membership(
         )
         membership.full_clean()
         membership.save()
-        record_audit(
+        record_write(
             AuditAction.CREATE,
             membership,
             actor=actor,
             organization_id=organization.pk,
             after=snapshot(membership),
-        )
-        record_event(
-            "membership.created",
-            actor=actor,
-            organization_id=organization.pk,
-            target=membership,
+            verb="membership.created",
             data={
                 "program": program.name,
                 "status": status,

@@ -9,34 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from cairn.core.audit import record_audit, snapshot
-from cairn.core.events import record_event
+from cairn.core.audit import snapshot
 from cairn.core.models import AuditAction
 from cairn.partners import policies
-from cairn.partners.models import OrganizationEmailDomain, PartnerOrganization
-from cairn.partners.services._common import changed_keys, check_keys
-
-ORGANIZATION_FIELDS = frozenset(
-    {
-        "name",
-        "legal_name",
-        "website",
-        "country",
-        "region",
-        "street",
-        "city",
-        "postal_code",
-        "state",
-        "latitude",
-        "longitude",
-        "size",
-        "languages",
-        "description",
-        "allows_domain_join",
-    }
+from cairn.partners.models import (
+    ORGANIZATION_PROFILE_FIELDS,
+    OrganizationEmailDomain,
+    PartnerOrganization,
 )
+from cairn.partners.services._common import check_keys, record_update, record_write
+
 ORGANIZATION_RELATIONS = frozenset({"specializations", "industries"})
 EMAIL_DOMAINS = "email_domains"
+ORGANIZATION_FIELDS = (
+    frozenset(ORGANIZATION_PROFILE_FIELDS) - ORGANIZATION_RELATIONS - {EMAIL_DOMAINS}
+)
 
 
 _DOMAIN = re.compile(
@@ -163,11 +150,7 @@ def _apply_organization_fields(
 
 def create_organization(*, actor: Any, **fields: Any) -> PartnerOrganization:
     """Add a partner organization with its specializations and email domains."""
-    check_keys(
-        fields,
-        ORGANIZATION_FIELDS | ORGANIZATION_RELATIONS | {EMAIL_DOMAINS},
-        "organization",
-    )
+    check_keys(fields, ORGANIZATION_PROFILE_FIELDS, "organization")
     with transaction.atomic():
         if not policies.can_create_organization(actor):
             raise PermissionDenied
@@ -182,18 +165,13 @@ def create_organization(*, actor: Any, **fields: Any) -> PartnerOrganization:
         for name, values in relations.items():
             getattr(organization, name).set(values)
         _set_email_domains(organization, domains)
-        record_audit(
+        record_write(
             AuditAction.CREATE,
             organization,
             actor=actor,
             organization_id=organization.pk,
             after=_organization_state(organization),
-        )
-        record_event(
-            "organization.created",
-            actor=actor,
-            organization_id=organization.pk,
-            target=organization,
+            verb="organization.created",
             data={"name": organization.name},
         )
     return organization
@@ -207,11 +185,7 @@ def update_organization(
     Email domains decide who may join the organization, so only vendor staff who may
     change the organization change them.
     """
-    check_keys(
-        changes,
-        ORGANIZATION_FIELDS | ORGANIZATION_RELATIONS | {EMAIL_DOMAINS},
-        "organization",
-    )
+    check_keys(changes, ORGANIZATION_PROFILE_FIELDS, "organization")
     with transaction.atomic():
         organization = PartnerOrganization.objects.select_for_update(of=("self",)).get(
             pk=organization.pk
@@ -233,23 +207,12 @@ def update_organization(
             getattr(organization, name).set(changes[name])
         if EMAIL_DOMAINS in changes:
             _set_email_domains(organization, changes[EMAIL_DOMAINS])
-        after = _organization_state(organization)
-        changed = changed_keys(before, after)
-        if not changed:
-            return organization
-        record_audit(
-            AuditAction.UPDATE,
+        record_update(
             organization,
             actor=actor,
             organization_id=organization.pk,
             before=before,
-            after=after,
-        )
-        record_event(
-            "organization.updated",
-            actor=actor,
-            organization_id=organization.pk,
-            target=organization,
-            data={"fields": changed},
+            after=_organization_state(organization),
+            verb="organization.updated",
         )
     return organization

@@ -7,13 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from cairn.core.audit import record_audit, snapshot
-from cairn.core.events import record_event
+from cairn.core.audit import snapshot
 from cairn.core.models import AuditAction
 from cairn.partners import policies
 from cairn.partners.choices import PartnerType
 from cairn.partners.models import Program, Tier
-from cairn.partners.services._common import changed_keys, check_keys
+from cairn.partners.services._common import check_keys, record_update, record_write
 
 PROGRAM_FIELDS = frozenset(
     {"name", "slug", "description", "partner_types", "is_open_for_applications"}
@@ -68,11 +67,13 @@ def create_program(
         program.full_clean()
         program.save()
         program.managers.set(_check_managers(managers))
-        record_audit(
-            AuditAction.CREATE, program, actor=actor, after=_program_state(program)
-        )
-        record_event(
-            "program.created", actor=actor, target=program, data={"name": program.name}
+        record_write(
+            AuditAction.CREATE,
+            program,
+            actor=actor,
+            after=_program_state(program),
+            verb="program.created",
+            data={"name": program.name},
         )
     return program
 
@@ -98,15 +99,12 @@ def update_program(program: Program, *, actor: Any, **changes: Any) -> Program:
         program.save()
         if "managers" in changes:
             program.managers.set(_check_managers(changes["managers"]))
-        after = _program_state(program)
-        changed = changed_keys(before, after)
-        if not changed:
-            return program
-        record_audit(
-            AuditAction.UPDATE, program, actor=actor, before=before, after=after
-        )
-        record_event(
-            "program.updated", actor=actor, target=program, data={"fields": changed}
+        record_update(
+            program,
+            actor=actor,
+            before=before,
+            after=_program_state(program),
+            verb="program.updated",
         )
     return program
 
@@ -150,11 +148,12 @@ def create_tier(
         _check_tier_unique(tier)
         tier.full_clean()
         tier.save()
-        record_audit(AuditAction.CREATE, tier, actor=actor, after=snapshot(tier))
-        record_event(
-            "tier.created",
+        record_write(
+            AuditAction.CREATE,
+            tier,
             actor=actor,
-            target=tier,
+            after=snapshot(tier),
+            verb="tier.created",
             data={"program": program.name, "name": tier.name, "rank": tier.rank},
         )
     return tier
@@ -177,15 +176,12 @@ def update_tier(tier: Tier, *, actor: Any, **changes: Any) -> Tier:
         _check_tier_unique(tier)
         tier.full_clean()
         tier.save()
-        after = snapshot(tier)
-        changed = changed_keys(before, after)
-        if not changed:
-            return tier
-        record_audit(AuditAction.UPDATE, tier, actor=actor, before=before, after=after)
-        record_event(
-            "tier.updated",
+        record_update(
+            tier,
             actor=actor,
-            target=tier,
-            data={"program": tier.program.name, "fields": changed},
+            before=before,
+            after=snapshot(tier),
+            verb="tier.updated",
+            data={"program": tier.program.name},
         )
     return tier

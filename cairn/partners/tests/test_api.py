@@ -12,7 +12,14 @@ from cairn.partners.tests.factories import (
     SpecializationFactory,
 )
 
+JSON = "application/json"
 PROBLEM = "application/problem+json"
+DELTA_CLOUD = {
+    "name": "Delta Cloud",
+    "legal_name": "Delta Cloud GmbH",
+    "country": "DE",
+    "region": "emea",
+}
 
 
 def _names(response: Any) -> list[str]:
@@ -21,6 +28,14 @@ def _names(response: Any) -> list[str]:
 
 def _membership(ecosystem: Any, organization_attr: str = "partner_a") -> Any:
     return getattr(ecosystem, organization_attr).memberships.get()
+
+
+def _reseller_joining(organization: Any, program: Any) -> dict[str, Any]:
+    return {
+        "organization": organization.pk,
+        "program": program.pk,
+        "partner_type": "reseller",
+    }
 
 
 # Organizations
@@ -148,15 +163,8 @@ def test_vendor_admin_creates_an_organization(
 ) -> None:
     response = clients["vendor_admin"].post(
         "/api/v1/organizations/",
-        {
-            "name": "Delta Cloud",
-            "legal_name": "Delta Cloud GmbH",
-            "country": "DE",
-            "region": "emea",
-            "languages": ["de"],
-            "email_domains": ["Delta.Example"],
-        },
-        content_type="application/json",
+        {**DELTA_CLOUD, "languages": ["de"], "email_domains": ["Delta.Example"]},
+        content_type=JSON,
     )
 
     assert response.status_code == 201
@@ -173,7 +181,7 @@ def test_invalid_organization_answers_field_errors(clients: dict[str, Client]) -
     response = clients["vendor_admin"].post(
         "/api/v1/organizations/",
         {"name": "", "country": "ZZ", "region": "emea", "latitude": 91},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 400
@@ -191,14 +199,8 @@ def test_service_validation_error_answers_field_errors(
 ) -> None:
     response = clients["vendor_admin"].post(
         "/api/v1/organizations/",
-        {
-            "name": "Delta Cloud",
-            "legal_name": "Delta Cloud GmbH",
-            "country": "DE",
-            "region": "emea",
-            "email_domains": ["alpha.example"],
-        },
-        content_type="application/json",
+        {**DELTA_CLOUD, "email_domains": ["alpha.example"]},
+        content_type=JSON,
     )
 
     assert response.status_code == 400
@@ -219,15 +221,8 @@ def test_unknown_or_malformed_slugs_are_field_errors(
     # A NUL byte would reach PostgreSQL, which refuses it in text, as a server error.
     response = clients["vendor_admin"].post(
         "/api/v1/organizations/",
-        {
-            "name": "Delta Cloud",
-            "legal_name": "Delta Cloud GmbH",
-            "country": "DE",
-            "region": "emea",
-            "specializations": ["cl\x00oud"],
-            "industries": ["unknown"],
-        },
-        content_type="application/json",
+        {**DELTA_CLOUD, "specializations": ["cl\x00oud"], "industries": ["unknown"]},
+        content_type=JSON,
     )
 
     assert response.status_code == 400
@@ -241,7 +236,7 @@ def test_channel_manager_may_not_create_an_organization(
     clients: dict[str, Client],
 ) -> None:
     response = clients["channel_manager"].post(
-        "/api/v1/organizations/", {"name": "X"}, content_type="application/json"
+        "/api/v1/organizations/", {"name": "X"}, content_type=JSON
     )
 
     assert response.status_code == 403
@@ -254,7 +249,7 @@ def test_partner_admin_patches_own_profile(
     response = clients["partner_a_admin"].patch(
         f"/api/v1/organizations/{ecosystem.partner_a.pk}/",
         {"website": "https://alpha-systems.example"},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 200
@@ -282,7 +277,7 @@ def test_others_may_not_patch_partner_a(
     response = clients[persona].patch(
         f"/api/v1/organizations/{ecosystem.partner_a.pk}/",
         body,
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == status
@@ -297,7 +292,7 @@ def test_put_is_not_allowed(ecosystem: Any, clients: dict[str, Client]) -> None:
     response = clients["vendor_admin"].put(
         f"/api/v1/organizations/{ecosystem.partner_a.pk}/",
         {},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 405
@@ -338,7 +333,7 @@ def test_channel_manager_suspends_a_membership(
     response = clients["channel_manager"].patch(
         f"/api/v1/memberships/{_membership(ecosystem).pk}/",
         {"status": "suspended", "tier": ecosystem.silver.pk},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 200
@@ -354,7 +349,7 @@ def test_refused_transition_names_the_status_field(
     response = clients["vendor_admin"].patch(
         f"/api/v1/memberships/{_membership(ecosystem).pk}/",
         {"status": "applied"},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 400
@@ -370,7 +365,7 @@ def test_channel_manager_may_not_change_a_membership_of_another_program(
     response = clients["channel_manager"].patch(
         f"/api/v1/memberships/{membership.pk}/",
         {"status": "ended"},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 404
@@ -383,12 +378,8 @@ def test_vendor_admin_adds_a_partner_to_a_program(
 ) -> None:
     response = clients["vendor_admin"].post(
         "/api/v1/memberships/",
-        {
-            "organization": ecosystem.partner_c.pk,
-            "program": ecosystem.program.pk,
-            "partner_type": "reseller",
-        },
-        content_type="application/json",
+        _reseller_joining(ecosystem.partner_c, ecosystem.program),
+        content_type=JSON,
     )
 
     assert response.status_code == 201
@@ -403,12 +394,8 @@ def test_channel_manager_may_not_add_an_invisible_partner(
 ) -> None:
     response = clients["channel_manager"].post(
         "/api/v1/memberships/",
-        {
-            "organization": ecosystem.partner_c.pk,
-            "program": ecosystem.program.pk,
-            "partner_type": "reseller",
-        },
-        content_type="application/json",
+        _reseller_joining(ecosystem.partner_c, ecosystem.program),
+        content_type=JSON,
     )
 
     assert response.status_code == 400
@@ -423,12 +410,8 @@ def test_partner_user_may_not_add_memberships(
 ) -> None:
     response = clients["partner_a_admin"].post(
         "/api/v1/memberships/",
-        {
-            "organization": ecosystem.partner_a.pk,
-            "program": ecosystem.other_program.pk,
-            "partner_type": "reseller",
-        },
-        content_type="application/json",
+        _reseller_joining(ecosystem.partner_a, ecosystem.other_program),
+        content_type=JSON,
     )
 
     assert response.status_code == 403
@@ -459,12 +442,12 @@ def test_vendor_admin_creates_a_program_and_a_tier(
             "partner_types": ["msp"],
             "managers": [ecosystem.channel_manager.pk],
         },
-        content_type="application/json",
+        content_type=JSON,
     )
     tier = clients["vendor_admin"].post(
         "/api/v1/tiers/",
         {"program": program.json()["id"], "name": "Registered", "rank": 1},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert program.status_code == 201
@@ -479,7 +462,7 @@ def test_program_manager_must_be_a_channel_manager(
     response = clients["vendor_admin"].patch(
         f"/api/v1/programs/{ecosystem.program.pk}/",
         {"managers": [ecosystem.partner_a_admin.pk]},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 400
@@ -492,12 +475,12 @@ def test_channel_manager_may_not_change_programs_or_tiers(
     program = clients["channel_manager"].patch(
         f"/api/v1/programs/{ecosystem.program.pk}/",
         {"name": "Mine"},
-        content_type="application/json",
+        content_type=JSON,
     )
     tier = clients["channel_manager"].patch(
         f"/api/v1/tiers/{ecosystem.gold.pk}/",
         {"rank": 9},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert (program.status_code, tier.status_code) == (403, 403)
@@ -520,7 +503,7 @@ def test_duplicate_tier_rank_names_the_rank_field(
     response = clients["vendor_admin"].post(
         "/api/v1/tiers/",
         {"program": ecosystem.program.pk, "name": "Platinum", "rank": 1},
-        content_type="application/json",
+        content_type=JSON,
     )
 
     assert response.status_code == 400

@@ -13,6 +13,12 @@ from cairn.partners.tests.factories import (
 )
 
 LIST = reverse("partners:organization_list")
+DELTA_CLOUD = {
+    "name": "Delta Cloud",
+    "legal_name": "Delta Cloud GmbH",
+    "country": "DE",
+    "region": "emea",
+}
 
 
 def _profile_form(organization: Any, **changes: Any) -> dict[str, Any]:
@@ -33,6 +39,17 @@ def _profile_form(organization: Any, **changes: Any) -> dict[str, Any]:
         "languages": "",
     }
     return data | changes
+
+
+def _post_profile(client: Client, organization: Any, **changes: Any) -> Any:
+    return client.post(
+        reverse("partners:organization_update", kwargs={"pk": organization.pk}),
+        _profile_form(organization, **changes),
+    )
+
+
+def _domains(organization: Any) -> list[str]:
+    return sorted(organization.email_domains.values_list("domain", flat=True))
 
 
 # Partners list
@@ -215,16 +232,12 @@ def test_channel_manager_cannot_open_a_partner_of_another_program(
 def test_vendor_admin_edits_a_profile(
     ecosystem: Any, clients: dict[str, Client]
 ) -> None:
-    url = reverse("partners:organization_update", kwargs={"pk": ecosystem.partner_a.pk})
-
-    response = clients["vendor_admin"].post(
-        url,
-        _profile_form(
-            ecosystem.partner_a,
-            city="Grenoble",
-            languages="fr, EN",
-            email_domains="alpha.example, alpha-systems.example",
-        ),
+    response = _post_profile(
+        clients["vendor_admin"],
+        ecosystem.partner_a,
+        city="Grenoble",
+        languages="fr, EN",
+        email_domains="alpha.example, alpha-systems.example",
     )
 
     assert response.status_code == 302
@@ -234,28 +247,19 @@ def test_vendor_admin_edits_a_profile(
         "Grenoble",
         ["fr", "en"],
     )
-    assert sorted(
-        ecosystem.partner_a.email_domains.values_list("domain", flat=True)
-    ) == [
-        "alpha-systems.example",
-        "alpha.example",
-    ]
+    assert _domains(ecosystem.partner_a) == ["alpha-systems.example", "alpha.example"]
 
 
 def test_invalid_profile_re_renders_with_field_errors(
     ecosystem: Any, clients: dict[str, Client]
 ) -> None:
-    url = reverse("partners:organization_update", kwargs={"pk": ecosystem.partner_a.pk})
-
-    response = clients["vendor_admin"].post(
-        url,
-        _profile_form(
-            ecosystem.partner_a,
-            name="",
-            website="not a url",
-            latitude="123",
-            region="mars",
-        ),
+    response = _post_profile(
+        clients["vendor_admin"],
+        ecosystem.partner_a,
+        name="",
+        website="not a url",
+        latitude="123",
+        region="mars",
     )
 
     assert response.status_code == 200
@@ -273,10 +277,8 @@ def test_invalid_profile_re_renders_with_field_errors(
 def test_service_errors_come_back_on_the_form(
     ecosystem: Any, clients: dict[str, Client]
 ) -> None:
-    url = reverse("partners:organization_update", kwargs={"pk": ecosystem.partner_a.pk})
-
-    response = clients["vendor_admin"].post(
-        url, _profile_form(ecosystem.partner_a, email_domains="beta.example")
+    response = _post_profile(
+        clients["vendor_admin"], ecosystem.partner_a, email_domains="beta.example"
     )
 
     assert response.status_code == 200
@@ -289,13 +291,7 @@ def test_service_errors_come_back_on_the_form(
 def test_vendor_admin_creates_a_partner(clients: dict[str, Client]) -> None:
     response = clients["vendor_admin"].post(
         reverse("partners:organization_create"),
-        {
-            "name": "Delta Cloud",
-            "legal_name": "Delta Cloud GmbH",
-            "country": "DE",
-            "region": "emea",
-            "email_domains": "delta.example",
-        },
+        {**DELTA_CLOUD, "email_domains": "delta.example"},
     )
 
     organization = PartnerOrganization.objects.get(name="Delta Cloud")
@@ -305,14 +301,7 @@ def test_vendor_admin_creates_a_partner(clients: dict[str, Client]) -> None:
 
 def test_coordinates_must_come_in_pairs(clients: dict[str, Client]) -> None:
     response = clients["vendor_admin"].post(
-        reverse("partners:organization_create"),
-        {
-            "name": "Delta Cloud",
-            "legal_name": "Delta Cloud GmbH",
-            "country": "DE",
-            "region": "emea",
-            "latitude": "53.55",
-        },
+        reverse("partners:organization_create"), {**DELTA_CLOUD, "latitude": "53.55"}
     )
 
     assert response.status_code == 200
@@ -471,9 +460,7 @@ def test_partner_admin_edits_own_profile_without_email_domains(
     assert response["Location"] == reverse("partners:my_organization")
     ecosystem.partner_a.refresh_from_db()
     assert ecosystem.partner_a.street == "2 quai Perrache"
-    assert list(ecosystem.partner_a.email_domains.values_list("domain", flat=True)) == [
-        "alpha.example"
-    ]
+    assert _domains(ecosystem.partner_a) == ["alpha.example"]
 
 
 def test_rep_reads_but_may_not_edit_the_profile(

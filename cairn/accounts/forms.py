@@ -22,15 +22,6 @@ def role_choices(organization_id: int | None) -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in Role if role.value in allowed]
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's validation error to the form's fields."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150, required=False)
     job_title = forms.CharField(label="Job title", max_length=120, required=False)

@@ -22,12 +22,17 @@ from cairn.accounts.forms import (
     InviteForm,
     ProfileForm,
     RoleForm,
-    apply_errors,
     role_choices,
 )
 from cairn.accounts.models import Invitation
 from cairn.core.access import access_object
-from cairn.core.portal import is_htmx, paginate, policy_required
+from cairn.core.portal import (
+    add_service_errors,
+    is_htmx,
+    paginate,
+    policy_required,
+    save_form,
+)
 from cairn.core.roles import Role
 
 
@@ -54,26 +59,20 @@ def _safe_next(request: HttpRequest) -> str | None:
 def profile(request: HttpRequest) -> HttpResponse:
     """Show and edit the signed-in person's own profile."""
     user: Any = request.user
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_profile(
-                    user,
-                    full_name=form.cleaned_data["full_name"],
-                    job_title=form.cleaned_data["job_title"],
-                    actor=user,
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, "Your profile is saved.")
-                return redirect("accounts:profile")
-    else:
-        form = ProfileForm(
-            initial={"full_name": user.full_name, "job_title": user.job_title}
-        )
-    return render(request, "accounts/profile.html", {"form": form})
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial={"full_name": user.full_name, "job_title": user.job_title},
+    )
+    response = save_form(
+        request,
+        form,
+        lambda data: services.update_profile(
+            user, full_name=data["full_name"], job_title=data["job_title"], actor=user
+        ),
+        success_message="Your profile is saved.",
+        redirect_to="accounts:profile",
+    )
+    return response or render(request, "accounts/profile.html", {"form": form})
 
 
 # API tokens ---------------------------------------------------------------------
@@ -112,7 +111,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return _api_tokens_page(
                     request, ApiTokenForm(), new_token=token, new_secret=raw
@@ -197,20 +196,19 @@ def _invite(request: HttpRequest, organization: Any) -> HttpResponse | InviteFor
     """Invite from a posted form; return a redirect on success or the bound form."""
     organization_id = organization.pk if organization is not None else None
     form = InviteForm(request.POST, organization_id=organization_id)
-    if form.is_valid():
-        try:
-            invitation, _ = services.invite_user(
-                form.cleaned_data["email"],
-                organization=organization,
-                role=form.cleaned_data["role"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect(_safe_next(request) or request.path)
-    return form
+    response = save_form(
+        request,
+        form,
+        lambda data: services.invite_user(
+            data["email"],
+            organization=organization,
+            role=data["role"],
+            actor=request.user,
+        ),
+        success_message=lambda sent: f"Invitation sent to {sent[0].email}.",
+        redirect_to=_safe_next(request) or request.path,
+    )
+    return response or form
 
 
 @login_required
@@ -433,7 +431,7 @@ def _sign_up(
         except ValidationError as error:
             if hasattr(error, "error_dict") and "password" in error.error_dict:
                 error = ValidationError({"password1": error.error_dict["password"]})
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return perform_login(
                 request,

@@ -25,8 +25,7 @@ from cairn.accounts.services._common import (
     is_active_admin,
     max_length,
 )
-from cairn.core.audit import record_audit, snapshot
-from cairn.core.events import record_event
+from cairn.core.audit import record_audit, record_write, snapshot
 from cairn.core.models import AuditAction
 from cairn.core.roles import VENDOR_ROLES, Role
 
@@ -123,7 +122,7 @@ def _close_past_expiry(invitations: Any, *, now: datetime.datetime) -> int:
     ]:
         invitation.expired_at = now
         invitation.save(update_fields=["expired_at"])
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             invitation,
             actor=None,
@@ -131,12 +130,7 @@ def _close_past_expiry(invitations: Any, *, now: datetime.datetime) -> int:
             before={"expired_at": None},
             after={"expired_at": now.isoformat()},
             reason="The invitation passed its expiry without being accepted.",
-        )
-        record_event(
-            "invitation.expired",
-            actor=None,
-            organization_id=invitation.organization_id,
-            target=invitation,
+            verb="invitation.expired",
             data={"role": invitation.role},
         )
         closed += 1
@@ -207,18 +201,13 @@ def invite_user(
                 {"email": "An invitation to this address is pending; resend it."},
                 code="pending",
             ) from error
-        record_audit(
+        record_write(
             AuditAction.CREATE,
             invitation,
             actor=actor,
             organization_id=organization_id,
             after=snapshot(invitation),
-        )
-        record_event(
-            "invitation.sent",
-            actor=actor,
-            organization_id=organization_id,
-            target=invitation,
+            verb="invitation.sent",
             data={"email": email, "role": role},
         )
         invitation_id = invitation.pk
@@ -247,19 +236,14 @@ def revoke_invitation(invitation: Invitation, *, actor: Any) -> Invitation:
         before = snapshot(invitation, ["revoked_at"])
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             invitation,
             actor=actor,
             organization_id=invitation.organization_id,
             before=before,
             after=snapshot(invitation, ["revoked_at"]),
-        )
-        record_event(
-            "invitation.revoked",
-            actor=actor,
-            organization_id=invitation.organization_id,
-            target=invitation,
+            verb="invitation.revoked",
             data={"email": invitation.email},
         )
     return invitation
@@ -286,7 +270,7 @@ def resend_invitation(invitation: Invitation, *, actor: Any) -> tuple[Invitation
             raise ValidationError(
                 "A newer invitation to this address is pending.", code="pending"
             ) from error
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             invitation,
             actor=actor,
@@ -294,12 +278,7 @@ def resend_invitation(invitation: Invitation, *, actor: Any) -> tuple[Invitation
             before=before,
             after=snapshot(invitation, ["expires_at", "expired_at"]),
             reason="Invitation sent again with a new key.",
-        )
-        record_event(
-            "invitation.sent",
-            actor=actor,
-            organization_id=invitation.organization_id,
-            target=invitation,
+            verb="invitation.sent",
             data={"email": invitation.email, "role": invitation.role, "resent": True},
         )
         invitation_id = invitation.pk
@@ -356,22 +335,17 @@ def _join(user: User, invitation: Invitation, *, actor: Any) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    record_audit(
+    record_write(
         AuditAction.UPDATE,
         invitation,
         actor=actor,
         organization_id=invitation.organization_id,
         before=invitation_before,
         after=snapshot(invitation, ["accepted_at", "accepted_by"]),
-    )
-    _mark_email_verified(user, invitation.email)
-    record_event(
-        "invitation.accepted",
-        actor=actor,
-        organization_id=invitation.organization_id,
-        target=invitation,
+        verb="invitation.accepted",
         data={"user_id": user.pk, "email": user.email, "role": invitation.role},
     )
+    _mark_email_verified(user, invitation.email)
 
 
 def accept_invitation(raw_key: str, *, user: Any) -> Invitation:

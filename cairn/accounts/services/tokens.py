@@ -13,8 +13,7 @@ from cairn.accounts.authentication import TOKEN_PREFIX
 from cairn.accounts.choices import TokenScope
 from cairn.accounts.models import ApiToken, User, hash_secret
 from cairn.accounts.services._common import max_length
-from cairn.core.audit import record_audit, snapshot
-from cairn.core.events import record_event
+from cairn.core.audit import record_write, snapshot
 from cairn.core.models import AuditAction
 
 MAX_ACTIVE_API_TOKENS = 50
@@ -84,18 +83,13 @@ def create_api_token(
                 else None
             ),
         )
-        record_audit(
+        record_write(
             AuditAction.CREATE,
             token,
             actor=actor,
             organization_id=user.organization_id,
             after=snapshot(token),
-        )
-        record_event(
-            "api_token.created",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=token,
+            verb="api_token.created",
             data={"name": name, "scopes": clean_scopes},
         )
     return token, raw
@@ -113,19 +107,14 @@ def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
             return token
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             token,
             actor=actor,
             organization_id=token.user.organization_id,
             before={"revoked_at": None},
             after={"revoked_at": token.revoked_at.isoformat()},
-        )
-        record_event(
-            "api_token.revoked",
-            actor=actor,
-            organization_id=token.user.organization_id,
-            target=token,
+            verb="api_token.revoked",
             data={"name": token.name},
         )
     return token

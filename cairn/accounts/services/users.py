@@ -14,8 +14,7 @@ from cairn.accounts.services._common import (
     is_active_admin,
     max_length,
 )
-from cairn.core.audit import record_audit, snapshot
-from cairn.core.events import record_event
+from cairn.core.audit import record_write, snapshot
 from cairn.core.models import AuditAction
 from cairn.core.roles import Role
 
@@ -58,7 +57,7 @@ def join_organization_by_domain(user: Any) -> Any:
         locked.organization = organization
         locked.role = Role.PARTNER_REP
         locked.save(update_fields=["organization", "role"])
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             locked,
             actor=locked,
@@ -66,12 +65,7 @@ def join_organization_by_domain(user: Any) -> Any:
             before=before,
             after=snapshot(locked, USER_MEMBERSHIP_FIELDS),
             reason="Joined by verified email domain.",
-        )
-        record_event(
-            "user.joined_by_domain",
-            actor=locked,
-            organization_id=organization.pk,
-            target=locked,
+            verb="user.joined_by_domain",
             data={"domain": user.email.rsplit("@", 1)[-1].lower()},
         )
     user.organization = organization
@@ -100,19 +94,14 @@ def change_user_role(user: User, *, role: str, actor: Any) -> User:
         before = snapshot(user, ["role"])
         user.role = role
         user.save(update_fields=["role"])
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             user,
             actor=actor,
             organization_id=user.organization_id,
             before=before,
             after=snapshot(user, ["role"]),
-        )
-        record_event(
-            "user.role_changed",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=user,
+            verb="user.role_changed",
             data={"from": before["role"], "to": role},
         )
     return user
@@ -120,58 +109,37 @@ def change_user_role(user: User, *, role: str, actor: Any) -> User:
 
 def deactivate_user(user: User, *, actor: Any) -> User:
     """Stop a colleague from signing in or using their API tokens."""
-    if not policies.can_deactivate_user(actor, user):
-        raise PermissionDenied
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.is_active:
-            return user
-        try:
-            ensure_active_admin_remains(user, losing_admin=is_active_admin(user))
-        except ValidationError as error:
-            raise ValidationError({"is_active": error.messages}) from error
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        record_audit(
-            AuditAction.UPDATE,
-            user,
-            actor=actor,
-            organization_id=user.organization_id,
-            before={"is_active": True},
-            after={"is_active": False},
-        )
-        record_event(
-            "user.deactivated",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=user,
-        )
-    return user
+    return _set_active(user, is_active=False, actor=actor, verb="user.deactivated")
 
 
 def reactivate_user(user: User, *, actor: Any) -> User:
     """Let a deactivated colleague sign in again."""
+    return _set_active(user, is_active=True, actor=actor, verb="user.reactivated")
+
+
+def _set_active(user: User, *, is_active: bool, actor: Any, verb: str) -> User:
     if not policies.can_deactivate_user(actor, user):
         raise PermissionDenied
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if user.is_active:
+        if user.is_active == is_active:
             return user
-        user.is_active = True
+        if not is_active:
+            try:
+                ensure_active_admin_remains(user, losing_admin=is_active_admin(user))
+            except ValidationError as error:
+                raise ValidationError({"is_active": error.messages}) from error
+        user.is_active = is_active
         user.save(update_fields=["is_active"])
-        record_audit(
+        record_write(
             AuditAction.UPDATE,
             user,
             actor=actor,
             organization_id=user.organization_id,
-            before={"is_active": False},
-            after={"is_active": True},
-        )
-        record_event(
-            "user.reactivated",
-            actor=actor,
-            organization_id=user.organization_id,
-            target=user,
+            before={"is_active": not is_active},
+            after={"is_active": is_active},
+            verb=verb,
+            data={},
         )
     return user
 
@@ -196,18 +164,14 @@ def update_profile(user: User, *, full_name: str, job_title: str, actor: Any) ->
         user.save(update_fields=["full_name", "job_title"])
         after = snapshot(user, ["full_name", "job_title"])
         if before != after:
-            record_audit(
+            record_write(
                 AuditAction.UPDATE,
                 user,
                 actor=actor,
                 organization_id=user.organization_id,
                 before=before,
                 after=after,
-            )
-            record_event(
-                "user.profile_updated",
-                actor=actor,
-                organization_id=user.organization_id,
-                target=user,
+                verb="user.profile_updated",
+                data={},
             )
     return user

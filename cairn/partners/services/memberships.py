@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cairn.core.audit import record_audit, snapshot
+from cairn.core.audit import changed_keys, record_audit, record_write, snapshot
 from cairn.core.events import record_event
 from cairn.core.models import AuditAction
 from cairn.partners import policies
 from cairn.partners.choices import MEMBERSHIP_TRANSITIONS, MembershipStatus
 from cairn.partners.models import PartnerOrganization, Program, ProgramMembership, Tier
-from cairn.partners.services._common import changed_keys, check_keys, record_write
+from cairn.partners.services._common import check_keys
 
 MEMBERSHIP_CHANGES = frozenset({"status", "tier", "channel_manager", "partner_type"})
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from cairn.core.audit import snapshot
+from cairn.core.audit import record_update, record_write, snapshot
 from cairn.core.models import AuditAction
 from cairn.partners import policies
 from cairn.partners.models import (
@@ -17,7 +17,7 @@ from cairn.partners.models import (
     OrganizationEmailDomain,
     PartnerOrganization,
 )
-from cairn.partners.services._common import check_keys, record_update, record_write
+from cairn.partners.services._common import check_keys
 
 ORGANIZATION_RELATIONS = frozenset({"specializations", "industries"})
 EMAIL_DOMAINS = "email_domains"

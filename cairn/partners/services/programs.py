@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from cairn.core.audit import snapshot
+from cairn.core.audit import record_update, record_write, snapshot
 from cairn.core.models import AuditAction
 from cairn.partners import policies
 from cairn.partners.choices import PartnerType
 from cairn.partners.models import Program, Tier
-from cairn.partners.services._common import check_keys, record_update, record_write
+from cairn.partners.services._common import check_keys
 
 PROGRAM_FIELDS = frozenset(
     {"name", "slug", "description", "partner_types", "is_open_for_applications"}

@@ -25,7 +25,6 @@ from cairn.accounts.forms import (
     role_choices,
 )
 from cairn.accounts.models import Invitation
-from cairn.core.access import access_object
 from cairn.core.portal import (
     add_service_errors,
     is_htmx,
@@ -34,6 +33,7 @@ from cairn.core.portal import (
     save_form,
 )
 from cairn.core.roles import Role
+from cairn.partners import selectors as partner_selectors
 
 
 def _message_of(error: ValidationError) -> str:
@@ -249,9 +249,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Invite someone into a partner organization (its first admin, for example)."""
-    from cairn.partners.models import PartnerOrganization
-
-    organization = access_object(PartnerOrganization.objects.all(), request.user, pk)
+    organization = partner_selectors.access_organization(request.user, pk)
     if not policies.can_invite_user(request.user, organization):
         raise PermissionDenied
     form = InviteForm(organization_id=organization.pk)

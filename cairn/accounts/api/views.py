@@ -24,8 +24,10 @@ from cairn.accounts.api.serializers import (
 from cairn.accounts.filters import InvitationFilter, UserFilter
 from cairn.accounts.models import ApiToken, Invitation, User
 from cairn.core import roles
+from cairn.core.access import NotFound
 from cairn.core.api.permissions import HasTokenScope
 from cairn.core.api.views import ScopedViewSet
+from cairn.partners import selectors as partner_selectors
 
 _NO_CONTENT = OpenApiResponse(description="Done; nothing to return.")
 
@@ -104,18 +106,12 @@ class InvitationViewSet(
         organization_id = data["organization"]
         if organization_id is None:
             return None
-        from cairn.partners.models import PartnerOrganization
-
-        organization = (
-            PartnerOrganization.objects.visible_to(actor)
-            .filter(pk=organization_id)
-            .first()
-        )
-        if organization is None:
+        try:
+            return partner_selectors.access_organization(actor, organization_id)
+        except NotFound as missing:
             raise serializers.ValidationError(
                 {"organization": "No such partner organization."}
-            )
-        return organization
+            ) from missing
 
     @extend_schema(
         request=InvitationCreateSerializer,

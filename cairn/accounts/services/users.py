@@ -17,21 +17,7 @@ from cairn.accounts.services._common import (
 from cairn.core.audit import record_write, snapshot
 from cairn.core.models import AuditAction
 from cairn.core.roles import Role
-
-
-def _organization_for_email_domain(email: str) -> Any:
-    from cairn.partners.models import PartnerOrganization
-
-    domain = email.rsplit("@", 1)[-1].strip().lower()
-    if not domain:
-        return None
-    return (
-        PartnerOrganization.objects.filter(
-            allows_domain_join=True, email_domains__domain__iexact=domain
-        )
-        .order_by("pk")
-        .first()
-    )
+from cairn.partners import selectors as partner_selectors
 
 
 def join_organization_by_domain(user: Any) -> Any:
@@ -46,7 +32,9 @@ def join_organization_by_domain(user: Any) -> Any:
         user=user, email__iexact=user.email, verified=True
     ).exists():
         return None
-    organization = _organization_for_email_domain(user.email)
+    organization = partner_selectors.organization_joinable_by_email_domain(
+        user.email.rsplit("@", 1)[-1]
+    )
     if organization is None:
         return None
     with transaction.atomic():

@@ -37,6 +37,7 @@ from cairn.partners.selectors.scoped import (
     list_organizations_for,
     list_programs_for,
     list_tiers_for,
+    organization_joinable_by_email_domain,
     programs_to_add_for,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "missing_profile_fields",
     "my_organization_for",
     "organization_detail_for",
+    "organization_joinable_by_email_domain",
     "partner_home_for",
     "program_detail_for",
     "program_rows_for",

@@ -160,3 +160,22 @@ def programs_to_add_for(actor: Any, organization: PartnerOrganization) -> list[P
         for program in candidates.prefetch_related("managers")
         if policies.can_add_membership(actor, organization, program)
     ]
+
+
+def organization_joinable_by_email_domain(domain: str) -> PartnerOrganization | None:
+    """Return the organization that owns `domain` and lets its people join by it.
+
+    A system lookup for the sign-up flow, not scoped to an actor: the person asking
+    belongs to no organization yet, and only proof of the address (a verified email)
+    lets them in.
+    """
+    domain = domain.strip().lower()
+    if not domain:
+        return None
+    return (
+        PartnerOrganization.objects.filter(
+            allows_domain_join=True, email_domains__domain=domain
+        )
+        .order_by("pk")
+        .first()
+    )

@@ -18,7 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         allauth calls this hook for link and code verification alike, which makes it
         the one place where "this person controls this address" becomes true.
         """
-        confirmed = super().confirm_email(request, email_address)
+        confirmed: bool = super().confirm_email(request, email_address)
         user: Any = email_address.user
         if confirmed and user.email.lower() == email_address.email.lower():
             services.join_organization_by_domain(user)

@@ -25,7 +25,7 @@ class CairnUserCreationForm(AdminUserCreationForm):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     """Users sign in with their email; their role decides what they see."""
 
     form = CairnUserChangeForm

@@ -91,7 +91,7 @@ def list_invitations_for(
         invitations = invitations.filter(
             accepted_at__isnull=True, revoked_at__isnull=True
         )
-    return invitations.order_by("-created_at", "-id")  # type: ignore[no-any-return]
+    return invitations.order_by("-created_at", "-id")
 
 
 def find_invitation_by_key(raw_key: str) -> Invitation:
@@ -129,6 +129,4 @@ def access_api_token(actor: Any, pk: Any, *, action: str = "view") -> ApiToken:
 
 def list_api_tokens_for(actor: Any) -> QuerySet[ApiToken]:
     """Return the actor's own API tokens, newest first."""
-    return ApiToken.objects.visible_to(actor).order_by(  # type: ignore[no-any-return]
-        "-created_at", "-id"
-    )
+    return ApiToken.objects.visible_to(actor).order_by("-created_at", "-id")

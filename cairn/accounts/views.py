@@ -431,13 +431,14 @@ def _sign_up(
                 error = ValidationError({"password1": error.error_dict["password"]})
             add_service_errors(form, error)
         else:
-            return perform_login(
+            signed_in: HttpResponse = perform_login(
                 request,
                 new_user,
                 email_verification=allauth_settings.EMAIL_VERIFICATION,
                 redirect_url=reverse("home"),
                 email=new_user.email,
             )
+            return signed_in
     context["form"] = form
     return render(request, "accounts/invitation_signup.html", context)
 

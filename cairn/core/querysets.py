@@ -40,10 +40,10 @@ class PartnerOwnedQuerySet(VisibleToQuerySet):
                 return self.none()
             own = self.filter(**{f"{self.organization_field}_id": organization_id})
             return own.rep_scope(actor) if role == roles.Role.PARTNER_REP else own
-        organization_model = self.model._meta.get_field(
+        organization_model: Any = self.model._meta.get_field(
             self.organization_field
         ).related_model
-        visible_organizations = organization_model._default_manager.visible_to(  # type: ignore[union-attr]
+        visible_organizations = organization_model._default_manager.visible_to(
             actor
         ).values("pk")
         return self.filter(**{f"{self.organization_field}__in": visible_organizations})

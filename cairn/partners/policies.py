@@ -40,7 +40,7 @@ def can_update_organization(actor: Any, organization: Any) -> bool:
     if roles.is_vendor_admin(actor):
         return True
     if roles.is_partner_admin(actor):
-        return roles.organization_id_of(actor) == organization.pk
+        return bool(roles.organization_id_of(actor) == organization.pk)
     return manages_organization(actor, organization)
 
 

@@ -11,8 +11,9 @@ import subprocess
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.test import Client
+
+from config.env import BASE_DIR
 
 PRODUCTION_HOST = "cairn.example"
 HEADERS_SCRIPT = """
@@ -45,7 +46,7 @@ def run_in_production(*args: str) -> subprocess.CompletedProcess[str]:
     )
     return subprocess.run(  # noqa: S603
         [sys.executable, *args],
-        cwd=settings.BASE_DIR,
+        cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,

@@ -15,13 +15,13 @@ from urllib.parse import quote
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks_db.models import DBTaskResult
 
 from cairn.core.events import record_event
 from cairn.core.models import ActivityEvent
+from config.env import BASE_DIR
 
 CONSUMER_TASK = "cairn.core.tasks.run_event_consumer_task"
 WORKER_TIMEOUT_SECONDS = 20
@@ -75,7 +75,7 @@ def run_worker(command: list[str], **environment: str) -> None:
     env.pop("CAIRN_TEST_DB_SUFFIX", None)
     completed = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *command],
-        cwd=django_settings.BASE_DIR,
+        cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,

@@ -170,7 +170,7 @@ class OrganizationMembershipSerializer(serializers.ModelSerializer[ProgramMember
 class OrganizationSerializer(serializers.ModelSerializer[PartnerOrganization]):
     """A partner organization's profile with its memberships."""
 
-    country = CountryField()
+    country = CountryField()  # type: ignore[no-untyped-call]
     website = serializers.CharField(
         read_only=True, help_text="The website's address, or empty."
     )
@@ -205,7 +205,7 @@ class OrganizationSerializer(serializers.ModelSerializer[PartnerOrganization]):
 class OrganizationInputSerializer(serializers.ModelSerializer[PartnerOrganization]):
     """A new organization, or changes to one's profile."""
 
-    country = CountryField()
+    country = CountryField()  # type: ignore[no-untyped-call]
     specializations = SlugChoiceField(
         many=True,
         slug_field="slug",

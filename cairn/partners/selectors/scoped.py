@@ -144,11 +144,12 @@ def list_countries_for(actor: Any) -> list[str]:
 
 def channel_manager_choices() -> QuerySet[Any]:
     """Return the active users who may manage programs and partners."""
-    return (
+    users: QuerySet[Any] = (
         get_user_model()
         .objects.filter(role=roles.Role.CHANNEL_MANAGER, is_active=True)
         .order_by("full_name", "email")
     )
+    return users
 
 
 def programs_to_add_for(actor: Any, organization: PartnerOrganization) -> list[Program]:

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from cairn.accounts import services
 from cairn.accounts.models import ApiToken, Invitation, User
+from cairn.core.admin import AuditedModelAdmin
 
 
 class CairnUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
@@ -25,7 +26,7 @@ class CairnUserCreationForm(AdminUserCreationForm):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin[User]):
     """Users sign in with their email; their role decides what they see."""
 
     form = CairnUserChangeForm
@@ -75,7 +76,7 @@ class UserAdmin(DjangoUserAdmin[User]):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InvitationAdmin(AuditedModelAdmin):
     """Invitations are sent from the portal; the admin only reads them."""
 
     list_display = (
@@ -112,7 +113,7 @@ class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(AuditedModelAdmin):
     """Personal API tokens: readable, revocable, never creatable here."""
 
     list_display = (

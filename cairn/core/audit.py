@@ -61,9 +61,7 @@ def record_audit(
     before = before or {}
     after = after or {}
     if action == AuditAction.UPDATE:
-        changed = {
-            key for key in set(before) | set(after) if before.get(key) != after.get(key)
-        }
+        changed = set(changed_keys(before, after))
         before = {key: value for key, value in before.items() if key in changed}
         after = {key: value for key, value in after.items() if key in changed}
     origin = current_origin()
@@ -88,8 +86,9 @@ def record_audit(
 
 def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """Name the fields whose value differs, ignoring the modification time."""
+    keys = set(before) | set(after)
     return sorted(
-        key for key in after if key != "updated_at" and before.get(key) != after[key]
+        key for key in keys if key != "updated_at" and before.get(key) != after.get(key)
     )
 
 

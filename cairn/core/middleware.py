@@ -17,7 +17,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-        channel = "api" if request.path.startswith(("/api/", "/scim/")) else "web"
+        channel = _channel_of(request.path)
         token = set_origin(
             Origin(
                 channel=channel,
@@ -34,3 +34,11 @@ class RequestContextMiddleware:
             reset_origin(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _channel_of(path: str) -> str:
+    if path.startswith(("/api/", "/scim/", "/xapi/")):
+        return "api"
+    if path.startswith("/admin/"):
+        return "admin"
+    return "web"

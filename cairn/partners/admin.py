@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
+from cairn.core.admin import AuditedModelAdmin
 from cairn.partners.models import (
     Industry,
     OrganizationEmailDomain,
@@ -23,7 +24,7 @@ class TierInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgramAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "is_open_for_applications", "created_at")
     list_filter = ("is_open_for_applications",)
     search_fields = ("name", "slug")
@@ -33,7 +34,7 @@ class ProgramAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TierAdmin(AuditedModelAdmin):
     list_display = ("name", "program", "rank")
     list_filter = ("program",)
     list_select_related = ("program",)
@@ -42,7 +43,7 @@ class TierAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Specialization, Industry)
-class TaxonomyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TaxonomyAdmin(AuditedModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -68,7 +69,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(PartnerOrganization)
-class PartnerOrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PartnerOrganizationAdmin(AuditedModelAdmin):
     list_display = ("name", "country", "region", "city", "size", "last_active_at")
     list_filter = ("region", "size", "allows_domain_join", "memberships__program")
     search_fields = ("name", "legal_name", "city", "email_domains__domain")
@@ -80,7 +81,7 @@ class PartnerOrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(OrganizationEmailDomain)
-class OrganizationEmailDomainAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganizationEmailDomainAdmin(AuditedModelAdmin):
     list_display = ("domain", "organization")
     list_select_related = ("organization",)
     search_fields = ("domain", "organization__name")
@@ -88,7 +89,7 @@ class OrganizationEmailDomainAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ProgramMembership)
-class ProgramMembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgramMembershipAdmin(AuditedModelAdmin):
     list_display = (
         "organization",
         "program",

@@ -6,11 +6,12 @@ from django.urls import reverse
 
 from cairn.core.models import AuditEntry
 from cairn.partners.choices import MembershipStatus
-from cairn.partners.models import PartnerOrganization, Program, ProgramMembership
+from cairn.partners.models import PartnerOrganization
 from cairn.partners.tests.factories import (
     PartnerOrganizationFactory,
     ProgramMembershipFactory,
 )
+from cairn.partners.tests.support import _domains, _profile_form
 
 LIST = reverse("partners:organization_list")
 DELTA_CLOUD = {
@@ -21,35 +22,11 @@ DELTA_CLOUD = {
 }
 
 
-def _profile_form(organization: Any, **changes: Any) -> dict[str, Any]:
-    data = {
-        "name": organization.name,
-        "legal_name": organization.legal_name,
-        "website": organization.website,
-        "description": "",
-        "size": "",
-        "street": organization.street,
-        "postal_code": organization.postal_code,
-        "city": organization.city,
-        "state": "",
-        "country": str(organization.country),
-        "region": organization.region,
-        "latitude": "",
-        "longitude": "",
-        "languages": "",
-    }
-    return data | changes
-
-
 def _post_profile(client: Client, organization: Any, **changes: Any) -> Any:
     return client.post(
         reverse("partners:organization_update", kwargs={"pk": organization.pk}),
         _profile_form(organization, **changes),
     )
-
-
-def _domains(organization: Any) -> list[str]:
-    return sorted(organization.email_domains.values_list("domain", flat=True))
 
 
 # Partners list
@@ -201,21 +178,6 @@ def test_partner_b_typing_partner_a_address_gets_not_found(
     assert response.status_code == 404
 
 
-def test_partner_b_typing_partner_a_membership_address_gets_not_found(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    membership = ecosystem.partner_a.memberships.get()
-
-    response = clients["partner_b_rep"].post(
-        reverse("partners:membership_update", kwargs={"pk": membership.pk}),
-        {"status": "ended", "partner_type": "reseller"},
-    )
-
-    assert response.status_code == 404
-    membership.refresh_from_db()
-    assert membership.status == MembershipStatus.ACTIVE
-
-
 def test_channel_manager_cannot_open_a_partner_of_another_program(
     ecosystem: Any, clients: dict[str, Client]
 ) -> None:
@@ -309,207 +271,3 @@ def test_coordinates_must_come_in_pairs(clients: dict[str, Client]) -> None:
         "Give both latitude and longitude, or neither."
     ]
     assert not PartnerOrganization.objects.filter(name="Delta Cloud").exists()
-
-
-def test_channel_manager_adds_a_partner_to_a_managed_program_only(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    managed = Program.objects.create(
-        name="Integrators", slug="integrators", partner_types=["systems_integrator"]
-    )
-    managed.managers.add(ecosystem.channel_manager)
-    url = reverse("partners:membership_create", kwargs={"pk": ecosystem.partner_a.pk})
-
-    page = clients["channel_manager"].get(url)
-    response = clients["channel_manager"].post(
-        url,
-        {
-            "program": managed.pk,
-            "partner_type": "systems_integrator",
-            "status": "applied",
-        },
-    )
-
-    assert list(page.context["form"].fields["program"].queryset) == [managed]
-    assert response.status_code == 302
-    assert ecosystem.partner_a.memberships.get(program=managed).status == "applied"
-
-
-def test_refused_status_change_is_a_field_error(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    membership = ecosystem.partner_a.memberships.get()
-    url = reverse("partners:membership_update", kwargs={"pk": membership.pk})
-
-    response = clients["channel_manager"].post(
-        url, {"status": "applied", "partner_type": "reseller", "tier": ""}
-    )
-
-    assert response.status_code == 200
-    assert list(response.context["form"].errors) == ["status"]
-    membership.refresh_from_db()
-    assert membership.status == MembershipStatus.ACTIVE
-
-
-def test_channel_manager_suspends_a_membership(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    membership = ecosystem.partner_a.memberships.get()
-    url = reverse("partners:membership_update", kwargs={"pk": membership.pk})
-
-    response = clients["channel_manager"].post(
-        url,
-        {"status": "suspended", "partner_type": "reseller", "tier": ecosystem.gold.pk},
-    )
-
-    assert response.status_code == 302
-    membership.refresh_from_db()
-    assert membership.status == MembershipStatus.SUSPENDED
-
-
-def test_vendor_admin_creates_a_program_and_a_tier(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].post(
-        reverse("partners:program_create"),
-        {
-            "name": "Managed services",
-            "partner_types": ["msp"],
-            "is_open_for_applications": "on",
-            "managers": [ecosystem.channel_manager.pk],
-        },
-    )
-    program = Program.objects.get(name="Managed services")
-    tier_response = clients["vendor_admin"].post(
-        reverse("partners:tier_create", kwargs={"pk": program.pk}),
-        {"name": "Registered", "rank": "1"},
-    )
-
-    assert response.status_code == 302
-    assert tier_response.status_code == 302
-    assert list(program.tiers.values_list("name", flat=True)) == ["Registered"]
-
-
-def test_duplicate_tier_rank_is_a_field_error(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].post(
-        reverse("partners:tier_create", kwargs={"pk": ecosystem.program.pk}),
-        {"name": "Platinum", "rank": "2"},
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "rank": ["Another tier of this program has rank 2."]
-    }
-
-
-def test_channel_manager_may_not_edit_a_tier(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["channel_manager"].post(
-        reverse("partners:tier_update", kwargs={"pk": ecosystem.gold.pk}),
-        {"name": "Golden", "rank": "2"},
-    )
-
-    assert response.status_code == 403
-    ecosystem.gold.refresh_from_db()
-    assert ecosystem.gold.name == "Gold"
-
-
-# Partner portal
-
-
-def test_partner_home_says_what_to_do_next(clients: dict[str, Client]) -> None:
-    response = clients["partner_a_admin"].get(reverse("partners:partner_home"))
-
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert "Complete your organization profile" in content
-    assert "Resellers: Gold partner" in content
-    assert "cm@vendor.example" in content
-
-
-def test_partner_home_shows_an_application_awaiting_approval(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    ProgramMembership.objects.filter(organization=ecosystem.partner_b).update(
-        status=MembershipStatus.APPLIED
-    )
-
-    content = clients["partner_b_rep"].get(reverse("partners:partner_home")).content
-
-    assert b"awaiting approval" in content
-
-
-def test_partner_admin_edits_own_profile_without_email_domains(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    url = reverse("partners:my_organization_update")
-
-    page = clients["partner_a_admin"].get(url)
-    response = clients["partner_a_admin"].post(
-        url,
-        _profile_form(
-            ecosystem.partner_a, street="2 quai Perrache", email_domains="evil.example"
-        ),
-    )
-
-    assert "email_domains" not in page.context["form"].fields
-    assert response.status_code == 302
-    assert response["Location"] == reverse("partners:my_organization")
-    ecosystem.partner_a.refresh_from_db()
-    assert ecosystem.partner_a.street == "2 quai Perrache"
-    assert _domains(ecosystem.partner_a) == ["alpha.example"]
-
-
-def test_rep_reads_but_may_not_edit_the_profile(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    page = clients["partner_a_rep"].get(reverse("partners:my_organization"))
-    response = clients["partner_a_rep"].post(
-        reverse("partners:my_organization_update"),
-        _profile_form(ecosystem.partner_a, city="Nice"),
-    )
-
-    assert page.status_code == 200
-    assert "Edit profile" not in page.content.decode()
-    assert response.status_code == 403
-    ecosystem.partner_a.refresh_from_db()
-    assert ecosystem.partner_a.city == "Lyon"
-
-
-# Back office
-
-
-@pytest.mark.parametrize(
-    "model",
-    [
-        "program",
-        "tier",
-        "specialization",
-        "industry",
-        "partnerorganization",
-        "organizationemaildomain",
-        "programmembership",
-    ],
-)
-def test_back_office_lists_and_forms_render(
-    ecosystem: Any, clients: dict[str, Client], model: str
-) -> None:
-    client = clients["vendor_admin"]
-    changelist = client.get(f"/admin/partners/{model}/?q=a")
-    add = client.get(f"/admin/partners/{model}/add/")
-
-    assert (changelist.status_code, add.status_code) == (200, 200)
-
-
-def test_back_office_edits_a_partner(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].get(
-        f"/admin/partners/partnerorganization/{ecosystem.partner_a.pk}/change/"
-    )
-
-    assert response.status_code == 200
-    assert "alpha.example" in response.content.decode()

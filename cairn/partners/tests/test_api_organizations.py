@@ -4,16 +4,14 @@ import pytest
 from django.test import Client
 
 from cairn.core.models import ActivityEvent
-from cairn.partners.choices import MembershipStatus
-from cairn.partners.models import PartnerOrganization, Program, ProgramMembership
+from cairn.partners.models import PartnerOrganization
 from cairn.partners.tests.factories import (
     PartnerOrganizationFactory,
     ProgramMembershipFactory,
     SpecializationFactory,
 )
+from cairn.partners.tests.support import JSON, PROBLEM, _membership
 
-JSON = "application/json"
-PROBLEM = "application/problem+json"
 DELTA_CLOUD = {
     "name": "Delta Cloud",
     "legal_name": "Delta Cloud GmbH",
@@ -24,21 +22,6 @@ DELTA_CLOUD = {
 
 def _names(response: Any) -> list[str]:
     return [row["name"] for row in response.json()["results"]]
-
-
-def _membership(ecosystem: Any, organization_attr: str = "partner_a") -> Any:
-    return getattr(ecosystem, organization_attr).memberships.get()
-
-
-def _reseller_joining(organization: Any, program: Any) -> dict[str, Any]:
-    return {
-        "organization": organization.pk,
-        "program": program.pk,
-        "partner_type": "reseller",
-    }
-
-
-# Organizations
 
 
 @pytest.mark.parametrize(
@@ -296,217 +279,3 @@ def test_put_is_not_allowed(ecosystem: Any, clients: dict[str, Client]) -> None:
     )
 
     assert response.status_code == 405
-
-
-# Memberships
-
-
-@pytest.mark.parametrize(
-    ("persona", "expected"),
-    [
-        ("vendor_admin", ["Alpha Systems", "Beta Solutions", "Gamma Referrals"]),
-        ("channel_manager", ["Alpha Systems", "Beta Solutions"]),
-        ("partner_a_second_rep", ["Alpha Systems"]),
-    ],
-)
-def test_memberships_are_scoped_to_the_actor(
-    clients: dict[str, Client], persona: str, expected: list[str]
-) -> None:
-    response = clients[persona].get("/api/v1/memberships/")
-
-    assert [row["organization_name"] for row in response.json()["results"]] == expected
-
-
-def test_partner_b_gets_not_found_for_a_membership_of_partner_a(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["partner_b_rep"].get(
-        f"/api/v1/memberships/{_membership(ecosystem).pk}/"
-    )
-
-    assert response.status_code == 404
-
-
-def test_channel_manager_suspends_a_membership(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["channel_manager"].patch(
-        f"/api/v1/memberships/{_membership(ecosystem).pk}/",
-        {"status": "suspended", "tier": ecosystem.silver.pk},
-        content_type=JSON,
-    )
-
-    assert response.status_code == 200
-    assert (response.json()["status"], response.json()["tier_name"]) == (
-        "suspended",
-        "Silver",
-    )
-
-
-def test_refused_transition_names_the_status_field(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].patch(
-        f"/api/v1/memberships/{_membership(ecosystem).pk}/",
-        {"status": "applied"},
-        content_type=JSON,
-    )
-
-    assert response.status_code == 400
-    assert [e["pointer"] for e in response.json()["errors"]] == ["/status"]
-    assert _membership(ecosystem).status == MembershipStatus.ACTIVE
-
-
-def test_channel_manager_may_not_change_a_membership_of_another_program(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    membership = _membership(ecosystem, "partner_c")
-
-    response = clients["channel_manager"].patch(
-        f"/api/v1/memberships/{membership.pk}/",
-        {"status": "ended"},
-        content_type=JSON,
-    )
-
-    assert response.status_code == 404
-    membership.refresh_from_db()
-    assert membership.status == MembershipStatus.ACTIVE
-
-
-def test_vendor_admin_adds_a_partner_to_a_program(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].post(
-        "/api/v1/memberships/",
-        _reseller_joining(ecosystem.partner_c, ecosystem.program),
-        content_type=JSON,
-    )
-
-    assert response.status_code == 201
-    assert (response.json()["organization_name"], response.json()["status"]) == (
-        "Gamma Referrals",
-        "applied",
-    )
-
-
-def test_channel_manager_may_not_add_an_invisible_partner(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["channel_manager"].post(
-        "/api/v1/memberships/",
-        _reseller_joining(ecosystem.partner_c, ecosystem.program),
-        content_type=JSON,
-    )
-
-    assert response.status_code == 400
-    assert [e["field"] for e in response.json()["errors"]] == ["organization"]
-    assert not ProgramMembership.objects.filter(
-        organization=ecosystem.partner_c, program=ecosystem.program
-    ).exists()
-
-
-def test_partner_user_may_not_add_memberships(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["partner_a_admin"].post(
-        "/api/v1/memberships/",
-        _reseller_joining(ecosystem.partner_a, ecosystem.other_program),
-        content_type=JSON,
-    )
-
-    assert response.status_code == 403
-    assert ecosystem.partner_a.memberships.count() == 1
-
-
-# Programs and tiers
-
-
-def test_programs_list_their_tiers_in_rank_order(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["partner_b_rep"].get(f"/api/v1/programs/{ecosystem.program.pk}/")
-
-    assert [(t["name"], t["rank"]) for t in response.json()["tiers"]] == [
-        ("Silver", 1),
-        ("Gold", 2),
-    ]
-
-
-def test_vendor_admin_creates_a_program_and_a_tier(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    program = clients["vendor_admin"].post(
-        "/api/v1/programs/",
-        {
-            "name": "Managed services",
-            "partner_types": ["msp"],
-            "managers": [ecosystem.channel_manager.pk],
-        },
-        content_type=JSON,
-    )
-    tier = clients["vendor_admin"].post(
-        "/api/v1/tiers/",
-        {"program": program.json()["id"], "name": "Registered", "rank": 1},
-        content_type=JSON,
-    )
-
-    assert program.status_code == 201
-    assert program.json()["slug"] == "managed-services"
-    assert tier.status_code == 201
-    assert Program.objects.get(name="Managed services").tiers.get().name == "Registered"
-
-
-def test_program_manager_must_be_a_channel_manager(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].patch(
-        f"/api/v1/programs/{ecosystem.program.pk}/",
-        {"managers": [ecosystem.partner_a_admin.pk]},
-        content_type=JSON,
-    )
-
-    assert response.status_code == 400
-    assert [e["field"] for e in response.json()["errors"]] == ["managers"]
-
-
-def test_channel_manager_may_not_change_programs_or_tiers(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    program = clients["channel_manager"].patch(
-        f"/api/v1/programs/{ecosystem.program.pk}/",
-        {"name": "Mine"},
-        content_type=JSON,
-    )
-    tier = clients["channel_manager"].patch(
-        f"/api/v1/tiers/{ecosystem.gold.pk}/",
-        {"rank": 9},
-        content_type=JSON,
-    )
-
-    assert (program.status_code, tier.status_code) == (403, 403)
-    ecosystem.program.refresh_from_db()
-    ecosystem.gold.refresh_from_db()
-    assert (ecosystem.program.name, ecosystem.gold.rank) == ("Resellers", 2)
-
-
-def test_tiers_filter_by_program(ecosystem: Any, clients: dict[str, Client]) -> None:
-    response = clients["vendor_admin"].get(
-        f"/api/v1/tiers/?program={ecosystem.program.pk}"
-    )
-
-    assert [row["name"] for row in response.json()["results"]] == ["Silver", "Gold"]
-
-
-def test_duplicate_tier_rank_names_the_rank_field(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    response = clients["vendor_admin"].post(
-        "/api/v1/tiers/",
-        {"program": ecosystem.program.pk, "name": "Platinum", "rank": 1},
-        content_type=JSON,
-    )
-
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["detail"] == (
-        "Another tier of this program has rank 1."
-    )

@@ -14,7 +14,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import cairn
-from cairn.core.authz import PERSONAS, Rule
+from cairn.core.authz import PERSONAS, SIGN_IN, Rule
+from cairn.core.models import AuditEntry
 from conftest import Ecosystem, client_for
 
 # Route families answered by a blanket rule rather than one rule per route. Each is
@@ -99,3 +100,53 @@ def test_admin_site_is_for_vendor_admins_only(url: str, ecosystem: Ecosystem) ->
         for persona in PERSONAS
     }
     assert answers == dict.fromkeys(PERSONAS, 302) | {"vendor_admin": 200}
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+LOGIN_PATH = "/accounts/login/"
+# Signing out while signed out changes nothing; allauth answers with its page.
+HARMLESS_FOR_ANONYMOUS = {"account_logout"}
+# What a refused write may answer: not authenticated, forbidden, not found, or no
+# such method on this route. Never a success, never a server error.
+REFUSALS = {401, 403, 404, 405}
+
+
+def _hidden_from(rule: Rule) -> list[str]:
+    """Name the personas a route refuses on GET (anonymous: sent to sign in)."""
+    return [
+        persona
+        for persona, status in rule.expect.items()
+        if status in {401, 403, 404}
+        or (
+            persona == "anonymous"
+            and status == SIGN_IN
+            and rule.name not in HARMLESS_FOR_ANONYMOUS
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "rule", [rule for rule in RULES if _hidden_from(rule)], ids=lambda rule: rule.name
+)
+def test_route_refuses_writes_from_personas_it_refuses_to_show(
+    rule: Rule, matrix_ecosystem: Ecosystem
+) -> None:
+    url = reverse(rule.name, kwargs=rule.kwargs(matrix_ecosystem)) + rule.query
+    audited = AuditEntry.objects.count()
+    answers = {}
+    for persona in _hidden_from(rule):
+        user = None if persona == "anonymous" else getattr(matrix_ecosystem, persona)
+        client = client_for(user)
+        for method in WRITE_METHODS:
+            response = getattr(client, method)(
+                url, data={}, content_type="application/json"
+            )
+            refused = response.status_code in REFUSALS or (
+                user is None
+                and response.status_code == SIGN_IN
+                and response["Location"].startswith(LOGIN_PATH)
+            )
+            answers[(persona, method)] = refused or response.status_code
+
+    assert {key: answer for key, answer in answers.items() if answer is not True} == {}
+    assert AuditEntry.objects.count() == audited

@@ -3,6 +3,8 @@
 Rules are declared next to the code, in `cairn/<app>/tests/authz.py` (and in
 `tests/authz_third_party.py` for mounted third-party routes). A route that no rule
 covers fails `test_every_route_has_a_rule`, so a new endpoint cannot skip the matrix.
+Each route is read (GET) as every persona; and every persona a route refuses to show
+is also refused POST, PUT, PATCH and DELETE on it, with nothing written.
 """
 
 import importlib

@@ -21,4 +21,8 @@ SCHEDULES: list[Schedule] = [
     # Proves to readiness checks that a worker takes tasks from the queue.
     Schedule("cairn.core.tasks.record_worker_heartbeat_task", "* * * * *"),
     Schedule("cairn.accounts.tasks.expire_invitations_task", "17 * * * *"),
+    # Deal registration: review deadlines, protection reminders and expiry.
+    Schedule("cairn.deals.tasks.escalate_overdue_reviews_task", "*/15 * * * *"),
+    Schedule("cairn.deals.tasks.remind_expiring_protection_task", "7 6 * * *"),
+    Schedule("cairn.deals.tasks.expire_protection_task", "12 * * * *"),
 ]

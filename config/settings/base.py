@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cairn.core",
     "cairn.partners",
     "cairn.accounts",
+    "cairn.deals",
     "cairn.demo",
 ]
 

@@ -1,0 +1,35 @@
+"""Turn registrations and direct opportunities into the matcher's DealFacts."""
+
+from cairn.deals.matching import DealFacts
+from cairn.deals.models import DealRegistration, DirectOpportunity
+
+
+def facts_of_registration(registration: DealRegistration) -> DealFacts:
+    """Return the facts of a registration that the conflict matcher compares."""
+    return DealFacts(
+        registration_id=registration.pk,
+        owner_key=f"partner:{registration.organization_id}",
+        company_name=registration.customer_name,
+        customer_domain=registration.customer_domain,
+        contact_email=registration.contact_email,
+        country=str(registration.country or ""),
+        city=registration.city,
+        postal_code=registration.postal_code,
+        latitude=registration.latitude,
+        longitude=registration.longitude,
+        product_codes=frozenset(line.product_code for line in registration.lines.all()),
+        expected_close_date=registration.expected_close_date,
+    )
+
+
+def facts_of_direct_opportunity(opportunity: DirectOpportunity) -> DealFacts:
+    """Return the facts of a direct opportunity that the conflict matcher compares."""
+    return DealFacts(
+        registration_id=f"direct:{opportunity.pk}",
+        owner_key="direct",
+        company_name=opportunity.company_name,
+        customer_domain=opportunity.domain,
+        country=str(opportunity.country or ""),
+        postal_code=opportunity.postal_code,
+        expected_close_date=opportunity.expected_close_date,
+    )

@@ -1,0 +1,161 @@
+"""Conflict detection at submission: blocking keys, key locks, candidates, matching.
+
+Why two partners submitting the same customer at the same moment are both detected:
+
+A check that only reads would miss it. Under PostgreSQL's READ COMMITTED each
+transaction sees the other's rows only once they commit, so two concurrent
+submissions would each find no earlier claim and both commit "conflict-free".
+Locking the candidate rows (SELECT ... FOR UPDATE) does not help either: the rival's
+row does not exist yet for this transaction, and rows that do not exist cannot be
+locked.
+
+So the submission first locks its blocking keys, the same keys the candidate search
+uses, with transaction-level advisory locks taken in sorted order (one global order,
+so two submissions never wait for each other crosswise: no deadlock). Two submissions
+that could match share at least one key, so the second waits on that key until the
+first commits; its next statement then sees the first's registration and match keys
+(READ COMMITTED takes a fresh snapshot per statement), and it records the conflict
+with the first as the earlier claim. Whoever passes the lock first commits first and
+is first: its `submitted_at` is taken after the lock, so the recorded times agree with
+the commit order.
+
+On SQLite the database lets one write transaction run at a time (Cairn opens every
+transaction IMMEDIATE), so submissions are already serialized in commit order and no
+further lock is needed.
+"""
+
+from typing import Any
+
+from django.db import connection
+
+from cairn.deals.choices import OPEN_STATUSES
+from cairn.deals.facts import facts_of_direct_opportunity, facts_of_registration
+from cairn.deals.matching import blocking_keys, compare, is_conflict
+from cairn.deals.models import (
+    DealConflict,
+    DealMatchKey,
+    DealRegistration,
+    DirectOpportunity,
+)
+
+# First argument of the two-key form of pg_advisory_xact_lock: keeps these locks
+# apart from any other advisory locks of the database.
+ADVISORY_LOCK_NAMESPACE = 0x0DEA1
+
+
+def lock_keys(keys: set[str]) -> None:
+    """Hold a lock on each blocking key until the transaction ends."""
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one write transaction at a time
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [ADVISORY_LOCK_NAMESPACE, key],
+            )
+
+
+def replace_match_keys(
+    keys: set[str],
+    *,
+    registration: DealRegistration | None = None,
+    direct_opportunity: DirectOpportunity | None = None,
+) -> None:
+    """Store exactly these blocking keys for one registration or direct opportunity."""
+    owner: dict[str, Any] = (
+        {"registration": registration}
+        if registration is not None
+        else {"direct_opportunity": direct_opportunity}
+    )
+    DealMatchKey.objects.filter(**owner).delete()
+    DealMatchKey.objects.bulk_create(
+        DealMatchKey(key=key, **owner) for key in sorted(keys)
+    )
+
+
+def _already_paired(registration: DealRegistration) -> tuple[set[int], set[int]]:
+    pairs = DealConflict.objects.filter(registration=registration)
+    earlier = set(pairs.values_list("other_registration_id", flat=True))
+    earlier |= set(
+        DealConflict.objects.filter(other_registration=registration).values_list(
+            "registration_id", flat=True
+        )
+    )
+    directs = set(pairs.values_list("direct_opportunity_id", flat=True))
+    return {pk for pk in earlier if pk}, {pk for pk in directs if pk}
+
+
+def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
+    """Lock and store the registration's blocking keys, then return (unsaved) its
+    conflicts with the open registrations of every partner and the open direct
+    opportunities that share a key; pairs already recorded are not repeated.
+    """
+    facts = facts_of_registration(registration)
+    keys = set(blocking_keys(facts))
+    lock_keys(keys)
+    replace_match_keys(keys, registration=registration)
+    paired_registrations, paired_directs = _already_paired(registration)
+    matching_keys = DealMatchKey.objects.filter(key__in=keys)
+    candidates = (
+        DealRegistration.objects.filter(
+            status__in=OPEN_STATUSES,
+            pk__in=matching_keys.filter(registration__isnull=False).values(
+                "registration_id"
+            ),
+        )
+        .exclude(pk=registration.pk)
+        .exclude(pk__in=paired_registrations)
+        .prefetch_related("lines")
+        .order_by("submitted_at", "pk")
+    )
+    directs = (
+        DirectOpportunity.objects.filter(
+            is_open=True,
+            pk__in=matching_keys.filter(direct_opportunity__isnull=False).values(
+                "direct_opportunity_id"
+            ),
+        )
+        .exclude(pk__in=paired_directs)
+        .order_by("pk")
+    )
+    conflicts: list[DealConflict] = []
+    for candidate in candidates:
+        match = compare(facts, facts_of_registration(candidate))
+        if match is not None and is_conflict(match):
+            conflicts.append(
+                _conflict(registration, match, other_registration=candidate)
+            )
+    for direct in directs:
+        match = compare(facts, facts_of_direct_opportunity(direct))
+        if match is not None and is_conflict(match):
+            conflicts.append(_conflict(registration, match, direct_opportunity=direct))
+    return conflicts
+
+
+def _conflict(registration: DealRegistration, match: Any, **other: Any) -> DealConflict:
+    return DealConflict(
+        registration=registration,
+        score=float(match.score),
+        reasons=[reason_as_json(reason) for reason in match.reasons]
+        + [
+            reason_as_json(reason, is_counter=True)
+            for reason in getattr(match, "counter_reasons", ())
+        ],
+        **other,
+    )
+
+
+def reason_as_json(reason: Any, *, is_counter: bool = False) -> dict[str, Any]:
+    """Return one reason of the matcher as stored JSON: its code, the message a
+    partner may read and the detail only the vendor sees.
+
+    Counter-evidence (reasons that lowered the score) is stored for the vendor and
+    never shown to partners: it would hint at the other side.
+    """
+    return {
+        "code": str(reason.code),
+        "message": "" if is_counter else str(reason.partner_message),
+        "detail": str(reason.detail),
+        "points": int(reason.points),
+        "is_counter": is_counter,
+    }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cairn.core.api.urls")),
     path("", include("cairn.partners.api.urls")),
     path("", include("cairn.accounts.api.urls")),
+    path("", include("cairn.deals.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs, name="api-docs"),
 ]

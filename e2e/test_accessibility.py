@@ -26,6 +26,7 @@ PAGES = {
         "/console/partners/{partner_a}/",
         "/console/programs/",
         "/activity/",
+        "/console/deals/",
     ],
     "admin@vendor.example": [
         "/audit-log/",
@@ -40,6 +41,8 @@ PAGES = {
         "/account-settings/api-tokens/",
         "/account-settings/profile/",
         "/accounts/2fa/",
+        "/deals/",
+        "/deals/new/",
     ],
 }
 

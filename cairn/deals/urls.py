@@ -1,2 +1,32 @@
+"""Partner pages under /deals/ and vendor console pages under /console/deals/."""
+
+from django.urls import path
+
+from cairn.deals import views
+
 app_name = "deals"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("deals/", views.registration_list, name="registration_list"),
+    path("deals/new/", views.registration_create, name="registration_create"),
+    path("deals/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("deals/<int:pk>/edit/", views.registration_update, name="registration_update"),
+    path(
+        "deals/<int:pk>/submit/",
+        views.registration_submit,
+        name="registration_submit",
+    ),
+    path("deals/<int:pk>/stage/", views.registration_stage, name="registration_stage"),
+    path(
+        "deals/conflicts/<int:pk>/appeal/",
+        views.conflict_appeal,
+        name="conflict_appeal",
+    ),
+    path("console/deals/", views.review_queue, name="review_queue"),
+    path("console/deals/<int:pk>/", views.review_detail, name="review_detail"),
+    path("console/deals/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path(
+        "console/deals/conflicts/<int:pk>/resolve/",
+        views.conflict_resolve,
+        name="conflict_resolve",
+    ),
+]

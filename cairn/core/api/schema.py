@@ -33,6 +33,7 @@ _DESCRIPTIONS = {
     "401": "Not authenticated.",
     "403": "Authenticated, but not allowed (or a read-only token tried to write).",
     "404": "Not found, or not visible to you: the two are indistinguishable.",
+    "415": "The request body's media type is not one this operation accepts.",
     "429": "Too many requests.",
 }
 
@@ -51,6 +52,8 @@ def add_problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                 continue
             # Lists answer 404 too, for a page number past the end.
             codes = ["400", "401", "403", "404", "429"]
+            if "requestBody" in operation:
+                codes.append("415")
             for code in codes:
                 operation["responses"].setdefault(
                     code,

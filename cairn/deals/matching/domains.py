@@ -74,12 +74,23 @@ def _ascii_host(host: str) -> str:
         return ""
 
 
+# Top-level names reserved for documentation, tests and private networks (RFC 2606,
+# RFC 6761, RFC 6762, ICANN's .internal): no public suffix list knows them, yet
+# demos, tests and intranets use them as companies' domains.
+RESERVED_TOP_LEVEL_NAMES = frozenset(
+    {"example", "test", "invalid", "localhost", "local", "internal"}
+)
+
+
 @lru_cache(maxsize=8192)
 def registrable_domain(value: str) -> str:
     """Return the registrable domain of an e-mail address, URL or host, or ""."""
     host = _ascii_host(_host(value))
     if not _HOST_NAME.fullmatch(host):
         return ""
+    labels = host.split(".")
+    if len(labels) >= 2 and labels[-1] in RESERVED_TOP_LEVEL_NAMES:
+        return ".".join(labels[-2:])
     parts = _EXTRACT(host)
     if not parts.domain or not parts.suffix:
         return ""

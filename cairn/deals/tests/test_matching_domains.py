@@ -31,6 +31,10 @@ from cairn.deals.tests.matching_cases import facts
         ("müller.de", "xn--mller-kva.de"),
         ("xn--mller-kva.de", "xn--mller-kva.de"),
         ("alpha.myshopify.com", "alpha.myshopify.com"),
+        # Reserved names (RFC 2606, 6761): the last two labels are the company's.
+        ("www.northwind.example", "northwind.example"),
+        ("j.doe@sales.acme.test", "acme.test"),
+        ("intranet.acme.internal", "acme.internal"),
         ("co.uk", ""),
         ("localhost", ""),
         ("192.168.0.1", ""),

@@ -7,8 +7,10 @@ history it invents (activity events, audit entries) as data rather than through
 already has partner organizations. Times are relative to when it runs.
 
 Each aggregate has its own module (reference, people, organizations, memberships,
-history); this one runs them in order. Every module draws from its own random stream
-of the seed (GenerationContext.rng), so the order of the steps is part of the output.
+history, deals); this one runs them in order. Only the deals step goes through the
+services (see deals.py), capped so that large ecosystems stay quick. Every module
+draws from its own random stream of the seed (GenerationContext.rng), so the order of
+the steps is part of the output.
 """
 
 import time
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from cairn.demo import blueprint, data
 from cairn.demo.context import GenerationContext
+from cairn.demo.deals import generate_deals
 from cairn.demo.history import generate_history
 from cairn.demo.memberships import generate_memberships
 from cairn.demo.organizations import generate_organizations
@@ -47,6 +50,8 @@ class Summary:
     memberships: int = 0
     events: int = 0
     audit_entries: int = 0
+    registrations: int = 0
+    conflicts: int = 0
     seconds: float = 0.0
     steps: list[tuple[str, int, float]] = field(default_factory=list)
 
@@ -133,6 +138,9 @@ class _Generator:
         with self.step("events and audit") as count:
             summary.events, summary.audit_entries = generate_history(context, orgs)
             count[0] = summary.events + summary.audit_entries
+        with self.step("deal registrations") as count:
+            summary.registrations, summary.conflicts = generate_deals(context, orgs)
+            count[0] = summary.registrations
         summary.partners = len(orgs)
         summary.countries = len({org.country.code for org in orgs})
         summary.seconds = time.perf_counter() - started

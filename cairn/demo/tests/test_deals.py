@@ -14,7 +14,7 @@ from cairn.deals.models import (
     DealStatusChange,
     DirectOpportunity,
 )
-from cairn.demo import blueprint, deals
+from cairn.demo import blueprint, deal_plan
 from cairn.demo.generator import generate_ecosystem
 from cairn.demo.tests.test_generator import _delete_everything
 from cairn.partners.choices import MembershipStatus
@@ -59,7 +59,7 @@ def test_deals_have_every_status_and_conflicts_between_partners(db: None) -> Non
     # then about two registrations per active reseller or managed service partner
     active = (
         ProgramMembership.objects.filter(
-            status=MembershipStatus.ACTIVE, program__slug__in=deals.DEAL_PROGRAMS
+            status=MembershipStatus.ACTIVE, program__slug__in=deal_plan.DEAL_PROGRAMS
         )
         .values("organization")
         .distinct()
@@ -97,7 +97,7 @@ def test_deals_have_every_status_and_conflicts_between_partners(db: None) -> Non
     assert between_partners
     assert conflicts.filter(status=ConflictStatus.RESOLVED).exists()
     assert conflicts.filter(direct_opportunity__isnull=False).exists()
-    assert DirectOpportunity.objects.count() == deals.DIRECT_OPPORTUNITIES
+    assert DirectOpportunity.objects.count() == deal_plan.DIRECT_OPPORTUNITIES
     assert DealMatchKey.objects.filter(registration__isnull=False).exists()
     # and every time is in the last 90 days, in the order of the workflow
     ninety_days_ago = now - datetime.timedelta(days=blueprint.ACTIVITY_DAYS)
@@ -166,7 +166,7 @@ def test_a_large_ecosystem_registers_at_most_the_cap(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a cap lower than two registrations per partner
-    monkeypatch.setattr(deals, "MAX_REGISTRATIONS", 20)
+    monkeypatch.setattr(deal_plan, "MAX_REGISTRATIONS", 20)
     generate_ecosystem(seed=42, partners=40, users_per_partner=2)
     # then the deals stay under it (and the persona's four registrations are there)
     count = DealRegistration.objects.count()

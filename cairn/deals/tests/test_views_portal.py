@@ -1,6 +1,4 @@
-"""The partner pages of deal registration: list, register, edit, submit, detail,
-sales stage and appeal.
-"""
+"""The partner pages of deal registration: list, register, edit and submit."""
 
 from typing import Any
 
@@ -9,10 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cairn.deals import services
-from cairn.deals.choices import ConflictDecision, RegistrationStatus, SalesStage
-from cairn.deals.models import DealConflict, DealRegistration
+from cairn.deals.choices import RegistrationStatus
+from cairn.deals.models import DealRegistration
 from cairn.deals.tests.factories import DealRegistrationFactory
-from cairn.deals.tests.support import ACME_AGAIN, register
+from cairn.deals.tests.support import register
 
 KEY = "3f1c0c6e9d2a4b8f8a7e5d4c3b2a1f00"
 
@@ -281,145 +279,6 @@ def test_a_program_the_partner_is_not_active_in_is_not_offered(
     assert DealRegistration.objects.count() == 0
 
 
-def test_partner_b_cannot_open_partner_a_registration(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    registration = register(ecosystem, ecosystem.partner_a_rep)
-    url = reverse("deals:registration_detail", args=[registration.pk])
-
-    assert clients["partner_b_rep"].get(url).status_code == 404
-    assert clients["partner_a_second_rep"].get(url).status_code == 404
-    assert clients["partner_a_admin"].get(url).status_code == 200
-
-
-def test_the_detail_shows_partner_safe_reasons_and_nothing_of_the_other_party(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    earlier = register(ecosystem, ecosystem.partner_b_rep)
-    later = register(ecosystem, ecosystem.partner_a_rep, ACME_AGAIN)
-    conflict = DealConflict.objects.get(registration=later)
-
-    response = clients["partner_a_rep"].get(
-        reverse("deals:registration_detail", args=[later.pk])
-    )
-
-    body = response.content.decode()
-    assert response.status_code == 200
-    for code, message in conflict.partner_reasons:
-        assert code in body
-        assert message in body
-    for secret in (
-        "Beta Solutions",
-        "Bo Beta",
-        earlier.customer_name,
-        earlier.contact_email,
-        f"{conflict.score:.2f}",
-    ):
-        assert secret not in body
-    for reason in conflict.reasons:
-        assert reason["detail"] not in body
-
-
-def test_the_history_shows_each_change_with_the_role_that_decided(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    registration = register(ecosystem, ecosystem.partner_a_rep)
-    services.reject_registration(
-        registration, actor=ecosystem.channel_manager, reason="Existing customer."
-    )
-
-    response = clients["partner_a_rep"].get(
-        reverse("deals:registration_detail", args=[registration.pk])
-    )
-
-    body = response.content.decode()
-    rows = [
-        (row.from_label, row.to_label, row.step.role_label, row.step.reason)
-        for row in response.context["history"]
-    ]
-    assert rows == [
-        ("Draft", "Submitted", "Partner rep", ""),
-        ("Submitted", "Rejected", "Channel manager", "Existing customer."),
-    ]
-    assert "Casey Manager" not in body
-    assert response.context["time_to_decision"] == "0 hours"
-
-
-def test_a_partner_appeals_a_decision_once(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    register(ecosystem, ecosystem.partner_b_rep)
-    later = register(ecosystem, ecosystem.partner_a_rep, ACME_AGAIN)
-    conflict = DealConflict.objects.get(registration=later)
-    services.resolve_conflict(
-        conflict,
-        actor=ecosystem.channel_manager,
-        decision=ConflictDecision.FIRST_COME,
-        reason="Partner B registered first.",
-    )
-    url = reverse("deals:conflict_appeal", args=[conflict.pk])
-    detail = clients["partner_a_rep"].get(
-        reverse("deals:registration_detail", args=[later.pk])
-    )
-
-    first = clients["partner_a_rep"].post(url, {"note": "We met them in January."})
-    second = clients["partner_a_rep"].post(url, {"note": "Again."})
-
-    conflict.refresh_from_db()
-    assert 'action="' + url + '"' in detail.content.decode()
-    assert first.status_code == 302
-    assert second.status_code == 403
-    assert conflict.appeal_note == "We met them in January."
-    assert conflict.status == "open"
-
-
-def test_an_empty_appeal_shows_a_field_error(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    register(ecosystem, ecosystem.partner_b_rep)
-    later = register(ecosystem, ecosystem.partner_a_rep, ACME_AGAIN)
-    conflict = DealConflict.objects.get(registration=later)
-    services.resolve_conflict(
-        conflict,
-        actor=ecosystem.channel_manager,
-        decision=ConflictDecision.SPLIT,
-        reason="Both proceed.",
-    )
-
-    response = clients["partner_a_rep"].post(
-        reverse("deals:conflict_appeal", args=[conflict.pk]), {"note": "  "}
-    )
-
-    conflict.refresh_from_db()
-    assert response.status_code == 200
-    assert response.context["conflicts"][0][1].errors == {
-        "note": ["This field is required."]
-    }
-    assert conflict.appealed_at is None
-
-
-def test_the_earlier_partner_cannot_appeal(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    register(ecosystem, ecosystem.partner_b_rep)
-    later = register(ecosystem, ecosystem.partner_a_rep, ACME_AGAIN)
-    conflict = DealConflict.objects.get(registration=later)
-    services.resolve_conflict(
-        conflict,
-        actor=ecosystem.channel_manager,
-        decision=ConflictDecision.SPLIT,
-        reason="Both proceed.",
-    )
-
-    response = clients["partner_b_rep"].post(
-        reverse("deals:conflict_appeal", args=[conflict.pk]), {"note": "Mine."}
-    )
-
-    conflict.refresh_from_db()
-    assert response.status_code == 403
-    assert conflict.appealed_at is None
-
-
 def _draft(ecosystem: Any, **fields: Any) -> DealRegistration:
     return services.create_draft(
         actor=ecosystem.partner_a_rep,
@@ -510,52 +369,3 @@ def test_another_partner_cannot_submit_a_draft(
         assert response.status_code == 404
     draft.refresh_from_db()
     assert draft.status == RegistrationStatus.DRAFT
-
-
-def test_a_rep_moves_an_approved_deal_to_won(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    registration = register(ecosystem, ecosystem.partner_a_rep)
-    services.approve_registration(registration, actor=ecosystem.channel_manager)
-
-    response = clients["partner_a_rep"].post(
-        reverse("deals:registration_stage", args=[registration.pk]), {"stage": "won"}
-    )
-
-    registration.refresh_from_db()
-    assert response.status_code == 302
-    assert registration.sales_stage == SalesStage.WON
-
-
-@pytest.mark.parametrize(
-    ("data", "field"),
-    [({"stage": "lost", "lost_reason": " "}, "lost_reason"), ({"stage": "x"}, "stage")],
-)
-def test_a_bad_stage_shows_a_field_error(
-    ecosystem: Any, clients: dict[str, Client], data: dict[str, str], field: str
-) -> None:
-    registration = register(ecosystem, ecosystem.partner_a_rep)
-    services.approve_registration(registration, actor=ecosystem.channel_manager)
-
-    response = clients["partner_a_rep"].post(
-        reverse("deals:registration_stage", args=[registration.pk]), data
-    )
-
-    registration.refresh_from_db()
-    assert response.status_code == 200
-    assert field in response.context["stage_form"].errors
-    assert registration.sales_stage == ""
-
-
-def test_a_stage_cannot_be_set_before_approval(
-    ecosystem: Any, clients: dict[str, Client]
-) -> None:
-    registration = register(ecosystem, ecosystem.partner_a_rep)
-
-    response = clients["partner_a_rep"].post(
-        reverse("deals:registration_stage", args=[registration.pk]), {"stage": "won"}
-    )
-
-    registration.refresh_from_db()
-    assert response.status_code == 403
-    assert registration.sales_stage == ""

@@ -2,13 +2,11 @@
 
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from cairn.accounts.models import ApiToken, hash_secret
-
-TOKEN_PREFIX = "cairn_"  # noqa: S105 (a public prefix, not a secret)
+from cairn.accounts.models import TOKEN_PREFIX, ApiToken, hash_secret
+from cairn.accounts.services.tokens import record_api_token_use
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -35,16 +33,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Invalid, expired or revoked API token."
             )
-        now = timezone.now()
-        # Recording each use is one UPDATE; skip it within a minute of the last one so
-        # that a busy integration does not write on every request.
-        if (
-            token.last_used_at is None
-            or (now - token.last_used_at).total_seconds() > 60
-        ):
-            ApiToken.objects.filter(pk=token.pk).update(
-                last_used_at=now, last_used_ip=request.META.get("REMOTE_ADDR") or None
-            )
+        record_api_token_use(token, ip_address=request.META.get("REMOTE_ADDR"))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

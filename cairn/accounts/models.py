@@ -86,6 +86,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
+# Every personal API token starts with this public prefix (it is no secret).
+TOKEN_PREFIX = "cairn_"  # noqa: S105
+
+
 def hash_secret(secret: str) -> str:
     """Return the SHA-256 hex digest of a high-entropy secret (tokens, invitation keys).
 

@@ -19,6 +19,7 @@ from cairn.accounts.services.tokens import (
     MAX_ACTIVE_API_TOKENS,
     MAX_API_TOKEN_DAYS,
     create_api_token,
+    record_api_token_use,
     revoke_api_token,
 )
 from cairn.accounts.services.users import (
@@ -43,6 +44,7 @@ __all__ = [
     "invite_user",
     "join_organization_by_domain",
     "reactivate_user",
+    "record_api_token_use",
     "resend_invitation",
     "revoke_api_token",
     "revoke_invitation",

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.accounts import policies
-from cairn.accounts.authentication import TOKEN_PREFIX
 from cairn.accounts.choices import TokenScope
-from cairn.accounts.models import ApiToken, User, hash_secret
+from cairn.accounts.models import TOKEN_PREFIX, ApiToken, User, hash_secret
 from cairn.accounts.services._common import max_length
 from cairn.core.audit import record_write, snapshot
 from cairn.core.models import AuditAction
@@ -118,3 +117,21 @@ def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
             data={"name": token.name},
         )
     return token
+
+
+# Recording each use is one UPDATE; within this many seconds of the last recorded use
+# it is skipped, so that a busy integration does not write on every request.
+TOKEN_USE_RECORD_INTERVAL_SECONDS = 60
+
+
+def record_api_token_use(token: ApiToken, *, ip_address: str | None) -> None:
+    """Record when and from where a token was last used (at most once a minute)."""
+    now = timezone.now()
+    last = token.last_used_at
+    if last is not None and (now - last).total_seconds() <= (
+        TOKEN_USE_RECORD_INTERVAL_SECONDS
+    ):
+        return
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=now, last_used_ip=ip_address or None
+    )

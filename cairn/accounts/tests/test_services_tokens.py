@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cairn.accounts import services
@@ -98,3 +99,22 @@ def test_revoking_someone_elses_token_is_denied(ecosystem):
 
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(ecosystem):
+    token, _ = api_token_with_secret(ecosystem.partner_a_rep)
+    start = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+
+    with time_machine.travel(start, tick=False):
+        services.record_api_token_use(token, ip_address="203.0.113.9")
+    token.refresh_from_db()
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        services.record_api_token_use(token, ip_address="198.51.100.1")
+    token.refresh_from_db()
+    assert (token.last_used_at, token.last_used_ip) == (start, "203.0.113.9")
+
+    later = start + datetime.timedelta(seconds=61)
+    with time_machine.travel(later, tick=False):
+        services.record_api_token_use(token, ip_address="198.51.100.1")
+    token.refresh_from_db()
+    assert (token.last_used_at, token.last_used_ip) == (later, "198.51.100.1")

@@ -1,8 +1,9 @@
 """The authorization matrix: every route of the URL map, as every persona.
 
-Rules are declared next to the code, in `cairn/<app>/tests/authz.py` (and in
-`tests/authz_third_party.py` for mounted third-party routes). A route that no rule
-covers fails `test_every_route_has_a_rule`, so a new endpoint cannot skip the matrix.
+Rules are declared next to the code, in `cairn/<app>/tests/authz*.py` (one module per
+part of an app) and in `tests/authz_third_party.py` for mounted third-party routes. A
+route that no rule covers fails `test_every_route_has_a_rule`, so a new endpoint cannot
+skip the matrix.
 Each route is read (GET) as every persona; and every persona a route refuses to show
 is also refused POST, PUT, PATCH and DELETE on it, with nothing written.
 """
@@ -30,9 +31,14 @@ NAMESPACE_FAMILIES = ("admin:",)
 def _rule_modules() -> Iterator[Any]:
     for app in pkgutil.iter_modules(cairn.__path__):
         try:
-            yield importlib.import_module(f"cairn.{app.name}.tests.authz")
+            tests = importlib.import_module(f"cairn.{app.name}.tests")
         except ModuleNotFoundError:
             continue
+        for module in sorted(
+            pkgutil.iter_modules(tests.__path__), key=lambda m: m.name
+        ):
+            if module.name.startswith("authz"):
+                yield importlib.import_module(f"{tests.__name__}.{module.name}")
     yield importlib.import_module("tests.authz_third_party")
 
 

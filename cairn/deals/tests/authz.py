@@ -1,5 +1,4 @@
-"""Authorization rules of the deal registration pages (and, through authz_api, of
-its API routes).
+"""Authorization rules of the deal registration pages (authz_api holds the API's).
 
 Partner pages answer 403 to vendor staff and 404 for a registration outside the
 persona's scope: partner B's answers prove isolation between partners, the second
@@ -8,7 +7,6 @@ about one registration answer 404 to partner users. POST-only routes answer 405 
 the personas allowed to reach them; their policies are tested in test_views.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from cairn.core.authz import SIGN_IN, Rule, same_for_all
@@ -46,8 +44,6 @@ def prepare(ecosystem: Any) -> None:
     """Register, as partner A's rep, a draft and a deal that conflicts with an
     earlier registration of partner B.
     """
-    if _api_prepare is not None:
-        _api_prepare(ecosystem)
     ecosystem.portal_earlier = services.register_deal(
         actor=ecosystem.partner_b_rep, program=ecosystem.program, lines=LINES, **ACME
     )
@@ -114,14 +110,4 @@ PORTAL_RULES = [
     Rule("deals:conflict_resolve", kwargs=_conflict, expect=VENDOR_POST_ONLY),
 ]
 
-_api_prepare: Callable[[Any], None] | None
-try:
-    from cairn.deals.tests import authz_api
-except ImportError:  # the API's rules are not written yet
-    API_RULES: list[Rule] = []
-    _api_prepare = None
-else:
-    API_RULES = list(authz_api.RULES)
-    _api_prepare = getattr(authz_api, "prepare", None)
-
-RULES = PORTAL_RULES + API_RULES
+RULES = PORTAL_RULES

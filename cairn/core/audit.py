@@ -22,7 +22,7 @@ def snapshot(
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"password", "key_hash"}:
+        if field.name in {"password", "key_hash", "secret_hash"}:
             continue  # secrets never reach the audit log, not even hashed
         values[field.name] = _json_safe(field.value_from_object(instance))
     for field in instance._meta.many_to_many:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cairn.partners",
     "cairn.accounts",
     "cairn.deals",
+    "cairn.lrs",
     "cairn.demo",
 ]
 
@@ -280,3 +281,9 @@ LOGGING = {
 
 INVITATION_VALID_DAYS = env_int("CAIRN_INVITATION_VALID_DAYS", 14)
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("CAIRN_WORKER_HEARTBEAT_MAX_AGE", 180)
+
+# The Learning Record Store refuses (413) a request larger than this: statements
+# with their attachments.
+CAIRN_LRS_MAX_REQUEST_BYTES = env_int("CAIRN_LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
+# The xAPI version an answer declares when the request names none (2.0.0 or 1.0.3).
+CAIRN_LRS_DEFAULT_VERSION = env_str("CAIRN_LRS_DEFAULT_VERSION", "2.0.0")

@@ -1,0 +1,186 @@
+"""The Learning Record Store: clients, statements, their filter keys, attachments,
+activities and documents.
+
+Statements are stored once, as received and completed (id, stored, authority,
+version), and never changed afterwards; only the `is_voided` mark of a statement that a
+later voiding statement targets is set. Every filter of the statements resource reads
+`StatementKey` rows, one per value a statement can be found by (see `cairn.lrs.keys`).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cairn.lrs.choices import DocumentKind
+
+
+def hash_secret(secret: str) -> str:
+    """Return the digest a client secret is stored as (it is random, not chosen)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class LRSClient(models.Model):
+    """Credentials an xAPI client signs its requests with (HTTP Basic key and secret).
+
+    A client belongs to the whole vendor, to one program or to one partner
+    organization; its authority (an Agent with an account on Cairn) is recorded on
+    every statement it writes. The secret is shown once and stored hashed.
+    """
+
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=40, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    program = models.ForeignKey(
+        "partners.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "partners.PartnerOrganization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    authority = models.JSONField(
+        help_text="The Agent recorded as the authority of this client's statements."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(program__isnull=True) | Q(organization__isnull=True),
+                name="lrs_client_program_or_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+    @property
+    def is_active(self) -> bool:
+        """Say whether the client may still sign requests."""
+        return self.revoked_at is None
+
+
+class Statement(models.Model):
+    """One xAPI statement, immutable once stored."""
+
+    id = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(unique=True)
+    stored = models.DateTimeField()
+    # The id of the statement this one's object refers to (a StatementRef), so that
+    # a statement stored after the one referring to it can pass its keys on.
+    ref_target = models.UUIDField(null=True, blank=True)
+    is_voiding = models.BooleanField(default=False)
+    is_voided = models.BooleanField(default=False)
+    client = models.ForeignKey(
+        LRSClient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-stored", "-id"], name="lrs_statement_stored_idx"),
+            models.Index(
+                fields=["ref_target"],
+                name="lrs_statement_ref_target_idx",
+                condition=Q(ref_target__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementKey(models.Model):
+    """One value a statement is found by: an agent, an activity, a verb, a
+    registration, directly or as a related one (see `cairn.lrs.keys`).
+
+    `stored` is the statement's, copied so that a filter reads its keys in the
+    order of the answer and stops at the page's end.
+    """
+
+    pk = models.CompositePrimaryKey("key", "stored", "statement")
+    key = models.CharField(max_length=255)
+    stored = models.DateTimeField()
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StatementAttachment(models.Model):
+    """The raw content of an attachment, stored once by its SHA-256."""
+
+    sha2 = models.CharField(max_length=128, primary_key=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+    stored = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class Activity(models.Model):
+    """The canonical definition of an activity, as the latest statement gave it."""
+
+    activity_id = models.CharField(max_length=2048, unique=True)
+    definition = models.JSONField(default=dict)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class Document(models.Model):
+    """A document of the state, activity profile or agent profile resource."""
+
+    # One document per kind, activity, agent, registration and id: their digest is
+    # unique, as the five together are too long for an index.
+    scope_hash = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    activity_id = models.CharField(max_length=2048, blank=True)
+    agent_key = models.CharField(max_length=255, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    document_id = models.CharField(max_length=2048)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+    etag = models.CharField(max_length=64)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["kind", "activity_id", "agent_key", "registration"],
+                name="lrs_document_scope_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"
+
+    @property
+    def is_json(self) -> bool:
+        """Say whether the document's content is JSON (and so can be merged)."""
+        return self.content_type.split(";")[0].strip() == "application/json"

@@ -1,0 +1,358 @@
+"""Storing statements: validate, complete, compare, void, index, all or nothing."""
+
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cairn.lrs.keys import statement_keys
+from cairn.lrs.models import (
+    Activity,
+    LRSClient,
+    Statement,
+    StatementAttachment,
+    StatementKey,
+)
+from cairn.lrs.xapi.complete import complete_statement
+from cairn.lrs.xapi.errors import XAPIError
+from cairn.lrs.xapi.validate import parse_timestamp, validate_statement
+
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
+# Properties the LRS sets or may change: two statements that differ only in them
+# are the same statement (xAPI's statement comparison requirements).
+IGNORED_IN_COMPARISON = frozenset({"authority", "stored", "version", "timestamp"})
+
+
+@dataclass(frozen=True)
+class AttachmentPart:
+    """The content of one attachment sent in a multipart request."""
+
+    content_type: str
+    content: bytes
+
+
+def store_statements(
+    statements: list[Any],
+    *,
+    client: LRSClient,
+    version: str,
+    parts: Mapping[str, AttachmentPart] | None = None,
+    put_id: str | None = None,
+    verify: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> list[str]:
+    """Store a batch of statements whole or not at all; return their ids in order.
+
+    A statement whose id is already stored with the same content is not stored
+    again; with other content it is a 409 conflict. `put_id` is the statementId of
+    a PUT, which the statement's own id (if any) must equal. `verify` checks the
+    valid batch further (signatures) before anything is written.
+    """
+    parts = parts or {}
+    for position, statement in enumerate(statements):
+        prefix = f"[{position}]" if len(statements) > 1 else ""
+        try:
+            validate_statement(statement, version=version)
+        except XAPIError as error:
+            if prefix:
+                error.message = f"{prefix}.{error.message}"
+                error.path = f"{prefix}.{error.path}"
+            raise
+        normalize_statement(statement)
+    ids = _assign_ids(statements, put_id)
+    _check_attachments(statements, parts)
+    if verify is not None:
+        verify(statements)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            str(row.statement_id): row.payload
+            for row in Statement.objects.filter(statement_id__in=ids)
+        }
+        new_statements: list[dict[str, Any]] = []
+        for statement_id, statement in zip(ids, statements, strict=True):
+            stored = existing.get(statement_id)
+            if stored is not None:
+                if not same_statement(stored, statement):
+                    raise XAPIError(
+                        f"A different statement with id {statement_id} is already "
+                        "stored.",
+                        path="id",
+                        status=409,
+                    )
+                continue
+            new_statements.append(
+                complete_statement(
+                    statement,
+                    statement_id=statement_id,
+                    stored=now,
+                    authority=client.authority,
+                    version=version,
+                )
+            )
+        if new_statements:
+            try:
+                _insert(new_statements, client=client, stored=now, parts=parts)
+            except IntegrityError as error:
+                # Another request stored one of these ids between the read above
+                # and this write.
+                raise XAPIError(
+                    "A statement with one of these ids was stored meanwhile.",
+                    path="id",
+                    status=409,
+                ) from error
+    return ids
+
+
+def normalize_statement(statement: dict[str, Any]) -> None:
+    """Put every single context activity in a list of one, as xAPI returns them
+    (also in a sub-statement); nothing else of a statement is changed.
+    """
+    for part in (statement, statement.get("object") or {}):
+        context = part.get("context")
+        if not isinstance(context, dict):
+            continue
+        activities = context.get("contextActivities")
+        if isinstance(activities, dict):
+            for name, value in activities.items():
+                if isinstance(value, dict):
+                    activities[name] = [value]
+
+
+def _assign_ids(statements: list[Any], put_id: str | None) -> list[str]:
+    ids: list[str] = []
+    seen: set[str] = set()
+    for position, statement in enumerate(statements):
+        own = statement.get("id")
+        if put_id is not None:
+            if own is not None and own.lower() != put_id.lower():
+                raise XAPIError(
+                    "The statement's id differs from the statementId parameter.",
+                    path="id",
+                    status=409,
+                )
+            statement_id = put_id.lower()
+        else:
+            statement_id = own.lower() if own else str(uuid.uuid4())
+        if statement_id in seen:
+            raise XAPIError(
+                f"Statement id {statement_id} appears twice in the batch.",
+                path=f"[{position}].id",
+            )
+        seen.add(statement_id)
+        ids.append(statement_id)
+    return ids
+
+
+def _check_attachments(
+    statements: list[dict[str, Any]], parts: Mapping[str, AttachmentPart]
+) -> None:
+    """Require a part for every attachment without a fileUrl, and no stray part."""
+    needed: set[str] = set()
+    for statement in statements:
+        for attachment in statement.get("attachments") or []:
+            if "fileUrl" not in attachment or attachment["sha2"] in parts:
+                needed.add(attachment["sha2"])
+    for sha2 in needed - set(parts):
+        raise XAPIError(
+            f"No part of the request holds the attachment with sha2 {sha2}.",
+            path="attachments",
+        )
+    for sha2 in set(parts) - needed:
+        raise XAPIError(
+            f"The part with sha2 {sha2} belongs to no attachment of the statements.",
+            path="attachments",
+        )
+
+
+def same_statement(stored: dict[str, Any], received: dict[str, Any]) -> bool:
+    """Say whether `received` is the statement `stored` (xAPI's comparison rules:
+    what the LRS sets is ignored, timestamps compare as instants, durations to the
+    hundredth of a second).
+    """
+    if _comparable(stored) != _comparable(received):
+        return False
+    if "timestamp" in received and "timestamp" in stored:
+        return parse_timestamp(stored["timestamp"]) == parse_timestamp(
+            received["timestamp"]
+        )
+    return True
+
+
+_SECONDS = re.compile(r"(\d+)\.(\d{2})\d*S$")
+
+
+def _comparable(statement: dict[str, Any]) -> dict[str, Any]:
+    comparable = {
+        key: value
+        for key, value in statement.items()
+        if key not in IGNORED_IN_COMPARISON and key != "id"
+    }
+    result = comparable.get("result")
+    if isinstance(result, dict) and isinstance(result.get("duration"), str):
+        comparable["result"] = {
+            **result,
+            "duration": _SECONDS.sub(r"\1.\2S", result["duration"]),
+        }
+    target = comparable.get("object")
+    if isinstance(target, dict) and target.get("objectType") == "SubStatement":
+        comparable["object"] = _comparable(target)
+    return comparable
+
+
+def _insert(
+    statements: list[dict[str, Any]],
+    *,
+    client: LRSClient,
+    stored: datetime,
+    parts: Mapping[str, AttachmentPart],
+) -> None:
+    ref_targets = {
+        statement["id"]: statement["object"]["id"].lower()
+        for statement in statements
+        if statement["object"].get("objectType") == "StatementRef"
+    }
+    rows = [
+        Statement(
+            statement_id=statement["id"],
+            stored=stored,
+            ref_target=ref_targets.get(statement["id"]),
+            is_voiding=statement["verb"]["id"] == VOIDED_VERB,
+            client=client,
+            payload=statement,
+        )
+        for statement in statements
+    ]
+    Statement.objects.bulk_create(rows)
+    own_keys = {statement["id"]: statement_keys(statement) for statement in statements}
+    inherited = _keys_of(set(ref_targets.values()), within=own_keys)
+    key_rows: list[StatementKey] = []
+    for row, statement in zip(rows, statements, strict=True):
+        keys = set(own_keys[statement["id"]])
+        target = ref_targets.get(statement["id"])
+        if target is not None:
+            keys |= inherited.get(target, set())
+        key_rows.extend(
+            StatementKey(key=key, stored=stored, statement_id=row.pk) for key in keys
+        )
+    StatementKey.objects.bulk_create(key_rows)
+    _pass_keys_to_earlier_referrers(own_keys)
+    _void_targets(statements, ref_targets)
+    _store_activities(statements, stored)
+    _store_attachments(parts, stored)
+
+
+def _keys_of(
+    statement_ids: set[str], *, within: Mapping[str, set[str]]
+) -> dict[str, set[str]]:
+    """Return the keys of stored statements and of statements of this batch."""
+    keys: dict[str, set[str]] = {
+        statement_id: set(within[statement_id])
+        for statement_id in statement_ids
+        if statement_id in within
+    }
+    missing = statement_ids - set(keys)
+    if missing:
+        for statement_id, key in StatementKey.objects.filter(
+            statement__statement_id__in=missing
+        ).values_list("statement__statement_id", "key"):
+            keys.setdefault(str(statement_id), set()).add(key)
+    return keys
+
+
+def _pass_keys_to_earlier_referrers(own_keys: Mapping[str, set[str]]) -> None:
+    """Give statements stored earlier that target one of these their keys too."""
+    targets = set(own_keys)
+    seen: set[str] = set()
+    while targets:
+        referrers = list(
+            Statement.objects.filter(ref_target__in=targets)
+            .exclude(statement_id__in=[*seen, *own_keys])
+            .values_list("pk", "statement_id", "stored", "ref_target")
+        )
+        if not referrers:
+            return
+        rows: list[StatementKey] = []
+        next_targets: set[str] = set()
+        for pk, statement_id, stored, ref_target in referrers:
+            keys = own_keys.get(str(ref_target), set())
+            rows.extend(
+                StatementKey(key=key, stored=stored, statement_id=pk) for key in keys
+            )
+            seen.add(str(statement_id))
+            next_targets.add(str(statement_id))
+        StatementKey.objects.bulk_create(rows, ignore_conflicts=True)
+        # A statement referring to a referrer meets the same filters, recursively.
+        own_keys = {
+            str(statement_id): own_keys.get(str(ref_target), set())
+            for _, statement_id, _, ref_target in referrers
+        }
+        targets = next_targets
+
+
+def _void_targets(
+    statements: Iterable[dict[str, Any]], ref_targets: Mapping[str, str]
+) -> None:
+    voided = [
+        ref_targets[statement["id"]]
+        for statement in statements
+        if statement["verb"]["id"] == VOIDED_VERB
+    ]
+    if voided:
+        # A voiding statement cannot itself be voided; it stays as it is.
+        Statement.objects.filter(statement_id__in=voided, is_voiding=False).update(
+            is_voided=True
+        )
+
+
+def _store_activities(statements: Iterable[dict[str, Any]], stored: datetime) -> None:
+    """Keep the latest definition of every object activity of the batch."""
+    latest: dict[str, dict[str, Any]] = {}
+    for statement in statements:
+        target = statement["object"]
+        if target.get("objectType", "Activity") == "Activity":
+            latest[target["id"]] = target.get("definition") or latest.get(
+                target["id"], {}
+            )
+    if not latest:
+        return
+    with_definition = [
+        Activity(activity_id=activity_id, definition=definition, updated=stored)
+        for activity_id, definition in latest.items()
+        if definition
+    ]
+    without = [
+        Activity(activity_id=activity_id, updated=stored)
+        for activity_id, definition in latest.items()
+        if not definition
+    ]
+    if with_definition:
+        Activity.objects.bulk_create(
+            with_definition,
+            update_conflicts=True,
+            unique_fields=["activity_id"],
+            update_fields=["definition", "updated"],
+        )
+    if without:
+        Activity.objects.bulk_create(without, ignore_conflicts=True)
+
+
+def _store_attachments(parts: Mapping[str, AttachmentPart], stored: datetime) -> None:
+    if parts:
+        StatementAttachment.objects.bulk_create(
+            [
+                StatementAttachment(
+                    sha2=sha2,
+                    content_type=part.content_type,
+                    content=part.content,
+                    stored=stored,
+                )
+                for sha2, part in parts.items()
+            ],
+            ignore_conflicts=True,
+        )

@@ -25,4 +25,6 @@ SCHEDULES: list[Schedule] = [
     Schedule("cairn.deals.tasks.escalate_overdue_reviews_task", "*/15 * * * *"),
     Schedule("cairn.deals.tasks.remind_expiring_protection_task", "7 6 * * *"),
     Schedule("cairn.deals.tasks.expire_protection_task", "12 * * * *"),
+    # The LRS: copies of programs' statements to external LRSs, retried when down.
+    Schedule("cairn.lrs.tasks.forward_statements_task", "* * * * *"),
 ]

@@ -44,3 +44,31 @@ class LRSClientForm(forms.Form):
         cast(
             forms.ModelChoiceField[Any], self.fields["organization"]
         ).queryset = organizations
+
+
+class StatementForwardingForm(forms.Form):
+    """Forward one program's statements to an external LRS."""
+
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Program", queryset=None
+    )
+    endpoint = forms.URLField(
+        label="Remote xAPI endpoint",
+        max_length=200,
+        assume_scheme="https",
+        help_text="For example https://lrs.example.com/xapi/",
+    )
+    username = forms.CharField(label="Remote key", max_length=200)
+    password = forms.CharField(
+        label="Remote secret",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the secret already stored.",
+    )
+    is_active = forms.BooleanField(
+        label="Forward statements", required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField[Any], self.fields["program"]).queryset = programs

@@ -184,3 +184,32 @@ class Document(models.Model):
     def is_json(self) -> bool:
         """Say whether the document's content is JSON (and so can be merged)."""
         return self.content_type.split(";")[0].strip() == "application/json"
+
+
+class StatementForwarding(models.Model):
+    """Copy the statements of one program's clients to an external LRS.
+
+    Statements are sent in the order they were stored, from `last_forwarded_id` on;
+    a failed delivery is retried later with a growing delay, so a remote LRS that
+    is down loses nothing. The remote password is stored encrypted (it has to be
+    sent), with a key derived from the site's secret key.
+    """
+
+    program = models.OneToOneField(
+        "partners.Program", on_delete=models.CASCADE, related_name="+"
+    )
+    endpoint = models.URLField(help_text="The remote LRS's xAPI base address.")
+    username = models.CharField(max_length=200)
+    password_encrypted = models.TextField()
+    is_active = models.BooleanField(default=True)
+    last_forwarded_id = models.BigIntegerField(default=0)
+    forwarded_count = models.BigIntegerField(default=0)
+    failed_attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.program_id} → {self.endpoint}"

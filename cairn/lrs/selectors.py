@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cairn.lrs import policies
-from cairn.lrs.models import LRSClient, hash_secret
+from cairn.lrs.models import LRSClient, StatementForwarding, hash_secret
 
 # Seconds a verified client stays in this process's memory: long enough to spare a
 # query per request under load, short enough that a revocation made in another
@@ -52,3 +52,12 @@ def access_lrs_client(actor: Any, pk: Any) -> LRSClient:
     if client is None:
         raise Http404("No such LRS client.")
     return client
+
+
+def list_forwardings_for(actor: Any) -> QuerySet[StatementForwarding]:
+    """Return the statement forwardings `actor` may manage."""
+    if not policies.can_manage_lrs_clients(actor):
+        return StatementForwarding.objects.none()
+    return StatementForwarding.objects.select_related("program").order_by(
+        "program__name"
+    )

@@ -11,6 +11,11 @@ urlpatterns = [
     re_path(r"^xapi/statements/?$", views.statements, name="xapi_statements"),
     path("console/lrs/", views_console.client_list, name="client_list"),
     path(
+        "console/lrs/forwarding/",
+        views_console.forwarding_save,
+        name="forwarding_save",
+    ),
+    path(
         "console/lrs/<int:pk>/revoke/",
         views_console.client_revoke,
         name="client_revoke",

@@ -31,6 +31,7 @@ RULES = [
     Rule("lrs:xapi_agents_profile", expect=XAPI_CLIENTS_ONLY),
     Rule("lrs:xapi_agents", expect=XAPI_CLIENTS_ONLY),
     Rule("lrs:client_list", expect=VENDOR_ADMIN_PAGE),
+    Rule("lrs:forwarding_save", expect=VENDOR_ADMIN_POST_ONLY),
     Rule(
         "lrs:client_revoke",
         kwargs=lambda ecosystem: {"pk": ecosystem.lrs_client.pk},

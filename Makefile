@@ -9,13 +9,14 @@ PARTNERS ?= 200
 # The machines here have two cores; the suite spreads over both.
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test check pytest e2e bench lock schema clean worker scheduler serve help
+.PHONY: demo test check pytest e2e bench lock schema clean worker scheduler serve help xapi-conformance
 
 help:
 	@echo "make demo   - set up and run Cairn with a demo ecosystem on http://127.0.0.1:8000"
 	@echo "make test   - lint, type-check, check migrations and run the whole suite"
 	@echo "make e2e    - browser tests (needs Debian's chromium)"
 	@echo "make bench  - benchmarks; see docs/performance.md"
+	@echo "make xapi-conformance SUITE=... - the ADL xAPI suite against the LRS"
 
 $(VENV)/.installed-base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +55,15 @@ e2e: $(VENV)/.installed-dev | var
 
 bench: $(VENV)/.installed-dev | var
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The ADL xAPI conformance suite, given a local copy: make xapi-conformance
+# SUITE=../lrs-conformance-test-suite [DB=sqlite|postgres]. Both versions, fresh
+# database each; results go in docs/conformance.md.
+DB ?= sqlite
+xapi-conformance: $(VENV)/.installed-base | var
+	@test -n "$(SUITE)" || { echo "usage: make xapi-conformance SUITE=path/to/lrs-conformance-test-suite [DB=sqlite|postgres]"; exit 2; }
+	conformance/xapi.sh $(SUITE) 1.0.3 $(DB)
+	conformance/xapi.sh $(SUITE) 2.0.0 $(DB)
 
 schema: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --file docs/openapi.yaml --validate

@@ -177,7 +177,7 @@ def same_statement(stored: dict[str, Any], received: dict[str, Any]) -> bool:
     """
     if _comparable(stored) != _comparable(received):
         return False
-    if "timestamp" in received and "timestamp" in stored:
+    if received.get("timestamp") is not None and stored.get("timestamp") is not None:
         return parse_timestamp(stored["timestamp"]) == parse_timestamp(
             received["timestamp"]
         )
@@ -311,35 +311,51 @@ def _void_targets(
 
 
 def _store_activities(statements: Iterable[dict[str, Any]], stored: datetime) -> None:
-    """Keep the latest definition of every object activity of the batch."""
-    latest: dict[str, dict[str, Any]] = {}
+    """Keep every object activity's definition, merged across statements: language
+    maps gather every language seen (the latest text wins per language), other
+    properties take the latest value.
+    """
+    received: dict[str, list[dict[str, Any]]] = {}
     for statement in statements:
         target = statement["object"]
         if target.get("objectType", "Activity") == "Activity":
-            latest[target["id"]] = target.get("definition") or latest.get(
-                target["id"], {}
-            )
-    if not latest:
+            received.setdefault(target["id"], []).append(target.get("definition") or {})
+    if not received:
         return
-    with_definition = [
-        Activity(activity_id=activity_id, definition=definition, updated=stored)
-        for activity_id, definition in latest.items()
-        if definition
-    ]
-    without = [
-        Activity(activity_id=activity_id, updated=stored)
-        for activity_id, definition in latest.items()
-        if not definition
-    ]
-    if with_definition:
+    known = dict(
+        Activity.objects.filter(activity_id__in=list(received)).values_list(
+            "activity_id", "definition"
+        )
+    )
+    changed: list[Activity] = []
+    for activity_id, definitions in received.items():
+        existing = known.get(activity_id)
+        merged = dict(existing or {})
+        for definition in definitions:
+            merged = merge_definitions(merged, definition)
+        if existing is None or merged != existing:
+            changed.append(
+                Activity(activity_id=activity_id, definition=merged, updated=stored)
+            )
+    if changed:
         Activity.objects.bulk_create(
-            with_definition,
+            changed,
             update_conflicts=True,
             unique_fields=["activity_id"],
             update_fields=["definition", "updated"],
         )
-    if without:
-        Activity.objects.bulk_create(without, ignore_conflicts=True)
+
+
+LANGUAGE_MAPS = ("name", "description")
+
+
+def merge_definitions(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, Any]:
+    """Return the definition `older` updated by `newer`."""
+    merged = {**older, **newer}
+    for key in LANGUAGE_MAPS:
+        if isinstance(older.get(key), dict) and isinstance(newer.get(key), dict):
+            merged[key] = {**older[key], **newer[key]}
+    return merged
 
 
 def _store_attachments(parts: Mapping[str, AttachmentPart], stored: datetime) -> None:

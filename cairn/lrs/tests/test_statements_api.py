@@ -7,7 +7,7 @@ import orjson
 import pytest
 from django.test import Client, override_settings
 
-from cairn.lrs.models import Statement, StatementKey
+from cairn.lrs.models import Activity, Statement, StatementKey
 from cairn.lrs.services.clients import revoke_lrs_client
 from cairn.lrs.tests.support import (
     COURSE,
@@ -410,3 +410,22 @@ def test_cors_preflight_is_answered_without_credentials() -> None:
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "X-Experience-API-Version" in response["Access-Control-Allow-Headers"]
+
+
+def test_activity_definitions_gather_every_language_seen() -> None:
+    lrs = make_xapi_client()
+    english = statement()
+    french = statement()
+    french["object"]["definition"] = {
+        "name": {"fr-FR": "Module un"},
+        "type": "http://adlnet.gov/expapi/activities/module",
+    }
+
+    lrs.post_json(STATEMENTS, [english, french])
+    lrs.post_json(STATEMENTS, statement())
+
+    definition = Activity.objects.get(activity_id=MODULE).definition
+    assert definition == {
+        "name": {"en-US": "Module 1", "fr-FR": "Module un"},
+        "type": "http://adlnet.gov/expapi/activities/module",
+    }

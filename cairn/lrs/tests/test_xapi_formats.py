@@ -14,7 +14,11 @@ from cairn.lrs.tests.test_xapi_samples import (
     typical,
     with_substatement,
 )
-from cairn.lrs.xapi.complete import complete_statement, format_timestamp
+from cairn.lrs.xapi.complete import (
+    complete_statement,
+    format_timestamp,
+    utc_timestamp,
+)
 from cairn.lrs.xapi.errors import XAPIError
 from cairn.lrs.xapi.formats import choose_language, format_statement
 
@@ -270,3 +274,37 @@ def test_complete_statement_defaults_version_for_1_0_3():
 def test_format_timestamp_converts_to_utc():
     moment = datetime(2026, 1, 1, 1, 30, tzinfo=timezone(timedelta(hours=2)))
     assert format_timestamp(moment) == "2025-12-31T23:30:00.000000Z"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-05-04T12:00:00-05:00", "2023-05-04T17:00:00Z"),
+        ("2023-05-04T23:30:00.601+02:00", "2023-05-04T21:30:00.601Z"),
+        ("2023-05-04T00:15:00.1234567-0130", "2023-05-04T01:45:00.123456Z"),
+        ("20230504T120000+01", "2023-05-04T11:00:00Z"),
+        ("2023-05-04T12:00:00Z", "2023-05-04T12:00:00Z"),
+        ("2023-05-04T12:00:00+00:00", "2023-05-04T12:00:00+00:00"),
+        ("2023-05-04T12:00:00", "2023-05-04T12:00:00"),
+    ],
+)
+def test_utc_timestamp(text, expected):
+    assert utc_timestamp(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [("2.0.0", "2023-05-04T17:00:00Z"), ("1.0.3", "2023-05-04T12:00:00-05:00")],
+)
+def test_complete_statement_converts_timestamps_to_utc_in_2_0(version, expected):
+    statement = typical()
+    statement["timestamp"] = "2023-05-04T12:00:00-05:00"
+    completed = complete_statement(
+        statement,
+        statement_id=STATEMENT_ID,
+        stored=STORED,
+        authority=AUTHORITY,
+        version=version,
+    )
+    assert completed["timestamp"] == expected
+    assert statement["timestamp"] == "2023-05-04T12:00:00-05:00"

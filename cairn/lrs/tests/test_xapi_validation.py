@@ -1014,6 +1014,7 @@ def test_is_uuid(value, expected):
         ("ase", True),
         ("de-CH-1901", True),
         ("en-a-bbb-x-a-ccc", True),
+        ("en-a-abcde-b-abcde", True),
         ("x-whatever", True),
         ("und", True),
         ("zh-min-nan", True),

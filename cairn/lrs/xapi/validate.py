@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from math import isfinite
 from typing import Any, Final, NoReturn
 
@@ -243,20 +243,23 @@ def _language_tag_valid(tag: str) -> bool:
         return True
     if _LANGTAG_MATCH(tag) is None:
         return False
-    # Variants and extension singletons must not repeat (RFC 5646 2.2.5, 2.2.6).
-    subtags = lowered.split("-")
-    seen: set[str] = set()
-    for index, subtag in enumerate(subtags):
-        if index == 0:
-            continue
+    # Variants and extension singletons must not repeat (RFC 5646 2.2.5, 2.2.6);
+    # subtags inside an extension are neither.
+    variants: set[str] = set()
+    singletons: set[str] = set()
+    for subtag in lowered.split("-")[1:]:
         if subtag == "x":
             break
-        is_singleton = len(subtag) == 1
-        is_variant = len(subtag) >= 5 or (len(subtag) == 4 and subtag[0].isdigit())
-        if is_singleton or is_variant:
-            if subtag in seen:
+        if len(subtag) == 1:
+            if subtag in singletons:
                 return False
-            seen.add(subtag)
+            singletons.add(subtag)
+        elif not singletons and (
+            len(subtag) >= 5 or (len(subtag) == 4 and subtag[0].isdigit())
+        ):
+            if subtag in variants:
+                return False
+            variants.add(subtag)
     return True
 
 
@@ -309,6 +312,14 @@ def parse_timestamp(value: object, *, path: str = "timestamp") -> datetime:
     means UTC. Negative zero offsets (``-00``, ``-0000``, ``-00:00``) are refused,
     as ISO 8601 forbids them and the conformance suite requires.
     """
+    return parse_timestamp_parts(value, path=path)[0]
+
+
+def parse_timestamp_parts(
+    value: object, *, path: str = "timestamp"
+) -> tuple[datetime, int, int]:
+    """Like :func:`parse_timestamp`, also returning the UTC offset the text
+    carried (in minutes, 0 when absent) and its number of fractional digits."""
     if type(value) is not str:
         _fail(path, "must be an ISO 8601 timestamp string")
     match = _TIMESTAMP_MATCH(value)
@@ -317,23 +328,19 @@ def parse_timestamp(value: object, *, path: str = "timestamp") -> datetime:
     groups = match.groups()
     if groups[0] is None:
         groups = groups[11:]
-    (year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m) = (
-        groups[:11]
-    )
-    microsecond = 0
-    if fraction:
-        microsecond = int(fraction[:6].ljust(6, "0"))
-    tz = UTC
+    # groups[7] is the "Z" designator: UTC, the default.
+    year, month, day, hour, minute, second, fraction = groups[:7]
+    sign, off_h, off_m = groups[8:11]
+    microsecond = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    offset_minutes = 0
     if sign is not None:
-        offset_minutes = int(off_h) * 60 + int(off_m or 0)
-        if sign == "-" and offset_minutes == 0:
-            _fail(path, "a negative zero UTC offset is not allowed")
         if int(off_h) > 23 or int(off_m or 0) > 59:
             _fail(path, "has an invalid UTC offset")
-        if offset_minutes:
-            delta = timedelta(minutes=offset_minutes)
-            tz = timezone(-delta if sign == "-" else delta)
-    del zulu
+        offset_minutes = int(off_h) * 60 + int(off_m or 0)
+        if sign == "-":
+            if offset_minutes == 0:
+                _fail(path, "a negative zero UTC offset is not allowed")
+            offset_minutes = -offset_minutes
     try:
         moment = datetime(
             int(year),
@@ -343,11 +350,14 @@ def parse_timestamp(value: object, *, path: str = "timestamp") -> datetime:
             int(minute),
             int(second or 0),
             microsecond,
-            tzinfo=tz,
+            tzinfo=UTC,
         )
     except ValueError:
         _fail(path, "is not a valid date and time")
-    return moment.astimezone(UTC) if tz is not UTC else moment
+    if offset_minutes:
+        # The wall time was read as UTC; move it by the offset it really had.
+        moment -= timedelta(minutes=offset_minutes)
+    return moment, offset_minutes, len(fraction or "")
 
 
 def is_duration(value: object) -> bool:

@@ -8,4 +8,6 @@ from cairn.core.consumers import Consumer
 
 CONSUMERS: list[Consumer] = [
     Consumer("cairn.partners.consumers.mark_organization_active"),
+    # Learning events become statements in Cairn's LRS.
+    Consumer("cairn.lrs.consumers.store_learning_statement", verbs=("learning.*",)),
 ]

@@ -125,3 +125,27 @@ def record_client_use(client: LRSClient) -> None:
     if last is None or (now - last).total_seconds() > USE_RECORD_SECONDS:
         client.last_used_at = now
         LRSClient.objects.filter(pk=client.pk).update(last_used_at=now)
+
+
+CAIRN_LEARNING_KEY = "cairn-learning"
+
+
+def cairn_learning_client() -> LRSClient:
+    """Return the client Cairn's own courses store their statements as.
+
+    It has no usable secret (a random one nobody sees): only Cairn's code writes
+    with it, never a request.
+    """
+    client = LRSClient.objects.filter(key=CAIRN_LEARNING_KEY).first()
+    if client is not None:
+        return client
+    client, _ = LRSClient.objects.get_or_create(
+        key=CAIRN_LEARNING_KEY,
+        defaults={
+            "name": "Cairn learning",
+            "secret_hash": hash_secret(secrets.token_urlsafe(32)),
+            "scopes": [ClientScope.STATEMENTS_WRITE],
+            "authority": authority_for(CAIRN_LEARNING_KEY, "Cairn learning"),
+        },
+    )
+    return client

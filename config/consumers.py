@@ -8,6 +8,11 @@ from cairn.core.consumers import Consumer
 
 CONSUMERS: list[Consumer] = [
     Consumer("cairn.partners.consumers.mark_organization_active"),
+    # People who join an organization are enrolled by the learning rules.
+    Consumer(
+        "cairn.learning.consumers.enroll_joining_user",
+        verbs=("invitation.accepted", "user.joined_by_domain", "user.role_changed"),
+    ),
     # Learning events become statements in Cairn's LRS.
     Consumer("cairn.lrs.consumers.store_learning_statement", verbs=("learning.*",)),
 ]

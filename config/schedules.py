@@ -25,6 +25,8 @@ SCHEDULES: list[Schedule] = [
     Schedule("cairn.deals.tasks.escalate_overdue_reviews_task", "*/15 * * * *"),
     Schedule("cairn.deals.tasks.remind_expiring_protection_task", "7 6 * * *"),
     Schedule("cairn.deals.tasks.expire_protection_task", "12 * * * *"),
+    # Learning: enrollment rules for people whose tier or membership changed.
+    Schedule("cairn.learning.tasks.apply_enrollment_rules_task", "40 2 * * *"),
     # The LRS: copies of programs' statements to external LRSs, retried when down.
     Schedule("cairn.lrs.tasks.forward_statements_task", "* * * * *"),
 ]

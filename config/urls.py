@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("cairn.partners.urls")),
     path("", include("cairn.accounts.urls")),
     path("", include("cairn.deals.urls")),
+    path("", include("cairn.learning.urls")),
     path("", include("cairn.lrs.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -11,3 +11,12 @@ class InvitationStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
+
+
+class JobFunction(models.TextChoices):
+    """What a partner's person does: learning tracks are built for each."""
+
+    SALES = "sales", "Sales"
+    PRESALES = "presales", "Presales"
+    TECHNICAL = "technical", "Technical"
+    MARKETING = "marketing", "Marketing"

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cairn.accounts.choices import InvitationStatus
+from cairn.accounts.choices import InvitationStatus, JobFunction
 from cairn.accounts.querysets import ApiTokenQuerySet, InvitationQuerySet, UserManager
 from cairn.core.roles import PARTNER_ROLES, VENDOR_ROLES, Role
 
@@ -21,6 +21,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
+    job_function = models.CharField(
+        max_length=20,
+        choices=JobFunction.choices,
+        blank=True,
+        help_text="What the person does; learning tracks and enrollment rules read it.",
+    )
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     organization = models.ForeignKey(
         "partners.PartnerOrganization",

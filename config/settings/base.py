@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cairn.partners",
     "cairn.accounts",
     "cairn.deals",
+    "cairn.learning",
     "cairn.lrs",
     "cairn.demo",
 ]

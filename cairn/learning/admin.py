@@ -1,0 +1,117 @@
+"""Authoring in the back office: courses, versions, modules, lessons, paths, rules.
+
+Every write is audited (AuditedModelAdmin). Publishing goes through the catalog
+service, so its rules (a lesson at least, a changelog after the first version, the
+previous version retired) hold here too.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from cairn.core.admin import AuditedModelAdmin
+from cairn.learning.models import (
+    Course,
+    CourseVersion,
+    EnrollmentRule,
+    LearningPath,
+    Lesson,
+    Module,
+    PathItem,
+)
+from cairn.learning.services import catalog
+from cairn.learning.services.enrollment import apply_enrollment_rule
+
+
+class CourseVersionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CourseVersion
+    fields = ("number", "status", "published_at", "changelog")
+    readonly_fields = ("number", "status", "published_at", "changelog")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Course)
+class CourseAdmin(AuditedModelAdmin):
+    list_display = ("title", "slug", "program", "is_archived")
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = (CourseVersionInline,)
+    actions = ("start_draft",)
+
+    @admin.action(description="Start a new draft from the latest version")
+    def start_draft(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        for course in queryset:
+            try:
+                catalog.start_draft(course, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{course}: {error.messages[0]}", messages.ERROR
+                )
+
+
+class ModuleInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Module
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(CourseVersion)
+class CourseVersionAdmin(AuditedModelAdmin):
+    list_display = ("course", "number", "status", "published_at")
+    list_filter = ("status",)
+    inlines = (ModuleInline,)
+    actions = ("publish",)
+
+    @admin.action(description="Publish (give the changelog first)")
+    def publish(self, request: HttpRequest, queryset: QuerySet[CourseVersion]) -> None:
+        for version in queryset:
+            try:
+                catalog.publish_version(
+                    version, changelog=version.changelog, actor=request.user
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{version}: {error.messages[0]}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{version} is published.")
+
+
+class LessonInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Lesson
+    extra = 0
+
+
+@admin.register(Module)
+class ModuleAdmin(AuditedModelAdmin):
+    list_display = ("title", "version", "position")
+    inlines = (LessonInline,)
+
+
+class PathItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PathItem
+    extra = 0
+    fk_name = "path"
+
+
+@admin.register(LearningPath)
+class LearningPathAdmin(AuditedModelAdmin):
+    list_display = ("title", "track", "program", "is_published")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = (PathItemInline,)
+
+
+@admin.register(EnrollmentRule)
+class EnrollmentRuleAdmin(AuditedModelAdmin):
+    list_display = ("path", "program", "is_active", "due_in_days")
+    actions = ("apply_now",)
+
+    @admin.action(description="Enroll everyone the rule matches now")
+    def apply_now(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        enrolled = sum(apply_enrollment_rule(rule) for rule in queryset)
+        self.message_user(request, f"{enrolled} people enrolled.")

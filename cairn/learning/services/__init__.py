@@ -1,0 +1,1 @@
+"""Writes of the learning app: the catalog, enrollments and progress."""

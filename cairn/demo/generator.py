@@ -7,8 +7,9 @@ history it invents (activity events, audit entries) as data rather than through
 already has partner organizations. Times are relative to when it runs.
 
 Each aggregate has its own module (reference, people, organizations, memberships,
-history, deals); this one runs them in order. Only the deals step goes through the
-services (see deals.py), capped so that large ecosystems stay quick. Every module
+history, deals, learning); this one runs them in order. Only the deals and learning
+steps go through the services (see deals.py and learning.py), capped so that large
+ecosystems stay quick. Every module
 draws from its own random stream of the seed (GenerationContext.rng), so the order of
 the steps is part of the output.
 """
@@ -27,6 +28,7 @@ from cairn.demo import blueprint, data
 from cairn.demo.context import GenerationContext
 from cairn.demo.deals import generate_deals
 from cairn.demo.history import generate_history
+from cairn.demo.learning import generate_learning
 from cairn.demo.memberships import generate_memberships
 from cairn.demo.organizations import generate_organizations
 from cairn.demo.people import generate_partner_users, generate_vendor_staff
@@ -52,6 +54,7 @@ class Summary:
     audit_entries: int = 0
     registrations: int = 0
     conflicts: int = 0
+    enrollments: int = 0
     seconds: float = 0.0
     steps: list[tuple[str, int, float]] = field(default_factory=list)
 
@@ -141,6 +144,8 @@ class _Generator:
         with self.step("deal registrations") as count:
             summary.registrations, summary.conflicts = generate_deals(context, orgs)
             count[0] = summary.registrations
+        with self.step("learning") as count:
+            summary.enrollments = count[0] = generate_learning(context)
         summary.partners = len(orgs)
         summary.countries = len({org.country.code for org in orgs})
         summary.seconds = time.perf_counter() - started

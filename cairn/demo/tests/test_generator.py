@@ -13,6 +13,7 @@ from cairn.deals.models import DealRegistration, DirectOpportunity
 from cairn.demo import blueprint, data
 from cairn.demo.generator import EcosystemExistsError, generate_ecosystem
 from cairn.demo.personas import demo_personas
+from cairn.learning.models import Course, CourseProgress, LearningPath
 from cairn.partners.choices import MembershipStatus
 from cairn.partners.models import (
     Industry,
@@ -40,8 +41,10 @@ def _fingerprint() -> dict[str, Any]:
             )
         ),
         "events": list(
-            # Deal events name rows by id; test_deals.py compares the deals.
+            # Deal and learning events name rows by id; test_deals.py and
+            # test_learning.py check those steps.
             ActivityEvent.objects.exclude(verb__startswith="deal.")
+            .exclude(target_type__app_label="learning")
             .order_by("pk")
             .values_list("verb", "target_repr")
         ),
@@ -49,6 +52,9 @@ def _fingerprint() -> dict[str, Any]:
 
 
 def _delete_everything() -> None:
+    CourseProgress.objects.all().delete()
+    LearningPath.objects.all().delete()
+    Course.objects.all().delete()
     DealRegistration.objects.all().delete()
     DirectOpportunity.objects.all().delete()
     ActivityEvent.objects.all().delete()
@@ -234,10 +240,16 @@ def test_history_covers_the_last_90_days_with_an_event_for_each_audit_entry(
     generate_ecosystem(seed=5, partners=20, users_per_partner=4)
     now = timezone.now()
 
-    # The deals step writes through the services, whose conflict decisions audit
-    # the conflict and tell the registration's partner: see test_deals.py.
-    events = list(ActivityEvent.objects.exclude(verb__startswith="deal."))
-    entries = list(AuditEntry.objects.exclude(target_type__app_label="deals"))
+    # The deals and learning steps write through the services, at the moment they
+    # run: see test_deals.py and test_learning.py.
+    events = list(
+        ActivityEvent.objects.exclude(verb__startswith="deal.").exclude(
+            target_type__app_label="learning"
+        )
+    )
+    entries = list(
+        AuditEntry.objects.exclude(target_type__app_label__in=["deals", "learning"])
+    )
 
     assert events
     assert entries

@@ -11,7 +11,12 @@ CONSUMERS: list[Consumer] = [
     # People who join an organization are enrolled by the learning rules.
     Consumer(
         "cairn.learning.consumers.enroll_joining_user",
-        verbs=("invitation.accepted", "user.joined_by_domain", "user.role_changed"),
+        verbs=(
+            "invitation.accepted",
+            "user.joined_by_domain",
+            "user.role_changed",
+            "user.job_function_changed",
+        ),
     ),
     # Learning events become statements in Cairn's LRS.
     Consumer("cairn.lrs.consumers.store_learning_statement", verbs=("learning.*",)),

@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import (
 from django.core.exceptions import ValidationError
 
 from cairn.accounts import policies
-from cairn.accounts.choices import TokenScope
+from cairn.accounts.choices import JobFunction, TokenScope
 from cairn.accounts.models import User
 from cairn.accounts.services import MAX_API_TOKEN_DAYS
 from cairn.core.roles import Role
@@ -25,6 +25,12 @@ def role_choices(organization_id: int | None) -> list[tuple[str, str]]:
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150, required=False)
     job_title = forms.CharField(label="Job title", max_length=120, required=False)
+    job_function = forms.ChoiceField(
+        label="What you do",
+        choices=[("", "—"), *JobFunction.choices],
+        required=False,
+        help_text="Your learning paths follow it.",
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -61,13 +61,21 @@ def profile(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = ProfileForm(
         request.POST if request.method == "POST" else None,
-        initial={"full_name": user.full_name, "job_title": user.job_title},
+        initial={
+            "full_name": user.full_name,
+            "job_title": user.job_title,
+            "job_function": user.job_function,
+        },
     )
     response = save_form(
         request,
         form,
         lambda data: services.update_profile(
-            user, full_name=data["full_name"], job_title=data["job_title"], actor=user
+            user,
+            full_name=data["full_name"],
+            job_title=data["job_title"],
+            job_function=data["job_function"],
+            actor=user,
         ),
         success_message="Your profile is saved.",
         redirect_to="accounts:profile",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cairn.accounts import policies
+from cairn.accounts.choices import JobFunction
 from cairn.accounts.models import User
 from cairn.accounts.services._common import (
     USER_MEMBERSHIP_FIELDS,
@@ -15,6 +16,7 @@ from cairn.accounts.services._common import (
     max_length,
 )
 from cairn.core.audit import record_write, snapshot
+from cairn.core.events import record_event
 from cairn.core.models import AuditAction
 from cairn.core.roles import Role
 from cairn.partners import selectors as partner_selectors
@@ -132,8 +134,19 @@ def _set_active(user: User, *, is_active: bool, actor: Any, verb: str) -> User:
     return user
 
 
-def update_profile(user: User, *, full_name: str, job_title: str, actor: Any) -> User:
-    """Change one's own name and job title."""
+def update_profile(
+    user: User,
+    *,
+    full_name: str,
+    job_title: str,
+    actor: Any,
+    job_function: str | None = None,
+) -> User:
+    """Change one's own name, job title and (if given) job function.
+
+    A changed job function is also the event `user.job_function_changed`, on which
+    the learning rules of the new function apply.
+    """
     if not policies.can_edit_profile(actor, user):
         raise PermissionDenied
     full_name = (full_name or "").strip()
@@ -142,15 +155,20 @@ def update_profile(user: User, *, full_name: str, job_title: str, actor: Any) ->
     for field, value in (("full_name", full_name), ("job_title", job_title)):
         if len(value) > max_length(User, field):
             errors[field] = "This is too long."
+    if job_function is not None and job_function not in {"", *JobFunction.values}:
+        errors["job_function"] = "Choose one of the job functions."
     if errors:
         raise ValidationError(errors)
+    fields = ["full_name", "job_title", "job_function"]
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        before = snapshot(user, ["full_name", "job_title"])
+        before = snapshot(user, fields)
         user.full_name = full_name
         user.job_title = job_title
-        user.save(update_fields=["full_name", "job_title"])
-        after = snapshot(user, ["full_name", "job_title"])
+        if job_function is not None:
+            user.job_function = job_function
+        user.save(update_fields=fields)
+        after = snapshot(user, fields)
         if before != after:
             record_write(
                 AuditAction.UPDATE,
@@ -161,5 +179,13 @@ def update_profile(user: User, *, full_name: str, job_title: str, actor: Any) ->
                 after=after,
                 verb="user.profile_updated",
                 data={},
+            )
+        if before["job_function"] != after["job_function"]:
+            record_event(
+                "user.job_function_changed",
+                actor=actor,
+                organization_id=user.organization_id,
+                target=user,
+                data={"user_id": user.pk, "job_function": user.job_function},
             )
     return user

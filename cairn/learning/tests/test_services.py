@@ -249,3 +249,25 @@ def test_nobody_completes_a_lesson_for_someone_else(ecosystem: Ecosystem) -> Non
 
     with pytest.raises(PermissionDenied):
         complete_lesson(progress, lessons[0], actor=ecosystem.partner_a_second_rep)
+
+
+def test_choosing_a_job_function_enrolls_in_its_track(
+    ecosystem: Ecosystem, django_capture_on_commit_callbacks: Any
+) -> None:
+    from cairn.accounts.services import update_profile
+
+    course, _ = published_course()
+    path = _path([(course, True)])
+    create_enrollment_rule(path, job_functions=[JobFunction.SALES], actor=None)
+    rep = ecosystem.partner_a_rep
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_profile(
+            rep,
+            full_name=rep.full_name,
+            job_title="Account executive",
+            job_function=JobFunction.SALES,
+            actor=rep,
+        )
+
+    assert Enrollment.objects.filter(user=rep, path=path).exists()

@@ -67,14 +67,11 @@ PPTX = FileKind(
     (".pptx",),
 )
 # The content type of each document's main part in [Content_Types].xml.
+OOXML = "application/vnd.openxmlformats-officedocument"
 OOXML_MAIN_PARTS = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
-        DOCX
-    ),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": (  # noqa: E501
-        PPTX
-    ),
+    f"{OOXML}.wordprocessingml.document.main+xml": DOCX,
+    f"{OOXML}.spreadsheetml.sheet.main+xml": XLSX,
+    f"{OOXML}.presentationml.presentation.main+xml": PPTX,
 }
 ACCEPTED_DESCRIPTION = (
     "Attach a PDF, PNG or JPEG image, plain text or CSV file, or a Word, Excel or "
@@ -190,7 +187,7 @@ def add_attachment(
             uploaded_at=timezone.now(),
         )
         attachment.file.save("upload", ContentFile(data), save=False)
-        stored_name = attachment.file.name
+        stored_name = str(attachment.file.name)
         # The file is written before the row: if the row fails, remove the file.
         try:
             attachment.save()
@@ -223,7 +220,7 @@ def delete_attachment(attachment: DealAttachment, *, actor: Any) -> None:
         if not policies.can_delete_attachment(actor, attachment):
             raise PermissionDenied
         before = snapshot(attachment)
-        storage, stored_name = attachment.file.storage, attachment.file.name
+        storage, stored_name = attachment.file.storage, str(attachment.file.name)
         record_write(
             AuditAction.DELETE,
             attachment,

@@ -335,7 +335,9 @@ def _build_custom_fields(
     return built
 
 
-def _clean_tier_protection(program: Any, days_by_tier: Mapping[Any, Any]) -> dict:
+def _clean_tier_protection(
+    program: Any, days_by_tier: Mapping[Any, Any]
+) -> dict[int, int | None]:
     from cairn.partners.models import Tier
 
     tiers = {tier.pk: tier for tier in Tier.objects.filter(program=program)}

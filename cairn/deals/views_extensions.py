@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from cairn.core.portal import add_service_errors
 from cairn.deals import selectors, selectors_protection, services
+from cairn.deals.downloads import download_response
 from cairn.deals.forms_protection import (
     AttachmentForm,
     DealSettingsForm,
@@ -62,17 +62,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = selectors_protection.access_attachment(request.user, pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.file_name,
-        content_type=attachment.content_type,
-    )
-    # The browser must neither guess another type nor run what it received.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return download_response(attachment)
 
 
 @partner_page

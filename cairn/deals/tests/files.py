@@ -1,7 +1,9 @@
 """Real file bytes of each kind an attachment may be, and of kinds refused."""
 
 import io
+import struct
 import zipfile
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -17,15 +19,32 @@ PDF_BYTES = (
     b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
     b"trailer << /Root 1 0 R >>\n%%EOF\n"
 )
-# A 1×1 transparent PNG and a minimal JPEG (SOI, APP0/JFIF, EOI).  # noqa: RUF003
-PNG_BYTES = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body)
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def png_bytes() -> bytes:
+    """Return a valid one-pixel grey PNG image."""
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x80")  # filter byte, one grey pixel
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+PNG_BYTES = png_bytes()
+# A one-pixel JPEG (JFIF, arithmetic coding): the smallest valid JPEG file.
 JPEG_BYTES = bytes.fromhex(
-    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909"
-    "080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30"
-    "313434341f27393d38323c2e333432ffd9"
+    "ffd8ffe000104a46494600010101004800480000ffdb004300030202020203020202030303"
+    "0304060404040404080606050609080a0a090809090a0c0f0c0a0b0e0b09090d110d0e0f10"
+    "1011100a0c12131210130f101010ffc9000b080001000101011100ffcc000600101005ffda"
+    "0008010100003f00d2cf20ffd9"
 )
 TEXT_BYTES = "Quote 2026-114 for Acme: 40 seats, renewal in June. Grüße.\n".encode()
 CSV_BYTES = b"product,quantity,unit\r\nCAIRN-ENT,40,1200.00\r\n"

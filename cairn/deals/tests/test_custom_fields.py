@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -73,7 +74,11 @@ def test_a_vendor_admin_configures_the_form_and_tiers_with_an_audit_entry(
         ("incumbent", "text", False, [], 5),
     ]
     assert DealTierProtection.objects.get(tier=ecosystem.gold).protection_days == 120
-    entry = AuditEntry.objects.get(target_id=str(settings.pk), action="update")
+    entry = AuditEntry.objects.get(
+        target_type=ContentType.objects.get_for_model(DealProgramSettings),
+        target_id=str(settings.pk),
+        action="update",
+    )
     assert entry.after["protection_days"] == 60
     assert entry.after["tier_protection"] == {str(ecosystem.gold.pk): 120}
     assert [field["key"] for field in entry.after["custom_fields"]] == [

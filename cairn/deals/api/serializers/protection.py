@@ -82,6 +82,7 @@ class ExtensionDecisionInputSerializer(serializers.Serializer[Any]):
     days = serializers.IntegerField(
         required=False,
         allow_null=True,
+        default=None,
         min_value=1,
         max_value=365,
         help_text="Days to add when approving; the program's extension days if "

@@ -73,6 +73,13 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     ),
 )
 
+ATTACHMENT_PARAMETER = OpenApiParameter(
+    "attachment_pk",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.PATH,
+    description="The attachment's id, as listed in the registration's `attachments`.",
+)
+
 
 def _nested_custom_field_errors(exc: Exception) -> Exception:
     """Point a service's `custom_fields.<key>` errors at /custom_fields/<key>."""
@@ -327,6 +334,7 @@ class DealRegistrationViewSet(
 
     @extend_schema(
         summary="Download an attachment",
+        parameters=[ATTACHMENT_PARAMETER],
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY,
@@ -350,6 +358,7 @@ class DealRegistrationViewSet(
 
     @extend_schema(
         summary="Remove an attachment from a draft (its uploader only)",
+        parameters=[ATTACHMENT_PARAMETER],
         responses={204: None},
     )
     @attachment.mapping.delete

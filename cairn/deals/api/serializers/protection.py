@@ -74,11 +74,27 @@ class ExtensionRequestInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": ["approve", "decline"],
+        "description": "* `approve` - extend the protection\n"
+        "* `decline` - keep the end date, with a reason",
+    },
+    component_name="ExtensionDecisionEnum",
+)
+class ExtensionDecisionField(serializers.ChoiceField):
+    """The decision on an extension request, documented as its own named enum."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=["approve", "decline"], **kwargs)
+
+
 class ExtensionDecisionInputSerializer(serializers.Serializer[Any]):
     """A reviewer's decision on a pending extension request of the registration."""
 
     extension = serializers.IntegerField(help_text="The extension request's id.")
-    decision = serializers.ChoiceField(choices=["approve", "decline"])
+    decision = ExtensionDecisionField()
     days = serializers.IntegerField(
         required=False,
         allow_null=True,

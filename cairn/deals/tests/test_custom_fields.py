@@ -138,7 +138,7 @@ def test_a_field_with_a_default_cannot_be_required(ecosystem: Any) -> None:
 def test_a_tier_of_another_program_is_refused(ecosystem: Any) -> None:
     from cairn.partners.tests.factories import TierFactory
 
-    foreign = TierFactory(program=ecosystem.other_program, name="Foreign", rank=1)
+    foreign: Any = TierFactory(program=ecosystem.other_program, name="Foreign", rank=1)
 
     with pytest.raises(ValidationError):
         _configure(ecosystem, tier_protection={foreign.pk: 30})

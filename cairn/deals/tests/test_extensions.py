@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cairn.core.models import ActivityEvent
 from cairn.deals import services
-from cairn.deals.choices import ExtensionStatus, RegistrationStatus
+from cairn.deals.choices import ExtensionStatus
 from cairn.deals.models import (
     DealExtensionRequest,
     DealProgramSettings,
@@ -205,7 +205,7 @@ def test_approval_extends_by_the_program_days_and_resets_the_reminder(
 def test_a_reviewer_chooses_the_days_within_the_cap(ecosystem: Any) -> None:
     _rules(ecosystem, extension_days=20, max_extension_days=45)
     registration = _approved(ecosystem)
-    before = registration.protection_expires_at
+    before: Any = registration.protection_expires_at
     extension = services.request_extension(
         registration, actor=ecosystem.partner_a_rep, reason=REASON
     )
@@ -226,7 +226,7 @@ def test_a_reviewer_chooses_the_days_within_the_cap(ecosystem: Any) -> None:
 
 def test_a_decline_needs_a_reason_and_keeps_the_end_date(ecosystem: Any) -> None:
     registration = _approved(ecosystem)
-    before = registration.protection_expires_at
+    before: Any = registration.protection_expires_at
     extension = services.request_extension(
         registration, actor=ecosystem.partner_a_rep, reason=REASON
     )
@@ -329,7 +329,7 @@ def test_the_partner_requests_and_the_reviewer_approves_on_the_pages(
     ecosystem: Any, clients: dict[str, Client]
 ) -> None:
     registration = _approved(ecosystem)
-    before = registration.protection_expires_at
+    before: Any = registration.protection_expires_at
 
     response = clients["partner_a_rep"].post(
         reverse("deals:extension_request", args=[registration.pk]), {"reason": REASON}
@@ -515,4 +515,3 @@ def test_settings_default_to_one_extension_of_thirty_days(ecosystem: Any) -> Non
         settings.max_extension_days,
         settings.max_extensions,
     ) == (30, 90, 1)
-    assert RegistrationStatus.APPROVED == "approved"

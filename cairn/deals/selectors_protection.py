@@ -7,10 +7,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cairn.core.access import NotFound, access_object
 from cairn.deals import policies
-from cairn.deals.choices import CustomFieldType, ExtensionStatus
+from cairn.deals.choices import (
+    CustomFieldType,
+    ExtensionStatus,
+    RegistrationStatus,
+    SalesStage,
+)
 from cairn.deals.models import (
     DealAttachment,
     DealExtensionRequest,
@@ -103,7 +109,14 @@ def list_pending_extensions_for(actor: Any) -> QuerySet[DealExtensionRequest]:
     """
     return (
         DealExtensionRequest.objects.visible_to(actor)
-        .filter(status=ExtensionStatus.PENDING)
+        # A request whose protection has ended (or was won or lost meanwhile)
+        # needs no decision any more.
+        .filter(
+            status=ExtensionStatus.PENDING,
+            registration__status=RegistrationStatus.APPROVED,
+            registration__protection_expires_at__gt=timezone.now(),
+        )
+        .exclude(registration__sales_stage__in=[SalesStage.WON, SalesStage.LOST])
         .select_related("registration__program", "registration__organization")
         .order_by("requested_at", "pk")
     )

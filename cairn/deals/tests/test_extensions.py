@@ -361,6 +361,25 @@ def test_the_partner_requests_and_the_reviewer_approves_on_the_pages(
     assert page.context["extension_form"] is None  # the one extension is used
 
 
+def test_the_queue_drops_requests_whose_protection_has_ended(
+    ecosystem: Any,
+) -> None:
+    from cairn.deals.selectors_protection import list_pending_extensions_for
+
+    with time_machine.travel(MONDAY, tick=False):
+        registration = _approved(ecosystem)
+        extension = services.request_extension(
+            registration, actor=ecosystem.partner_a_rep, reason=REASON
+        )
+        assert list(list_pending_extensions_for(ecosystem.channel_manager)) == [
+            extension
+        ]
+        assert list(list_pending_extensions_for(ecosystem.partner_b_rep)) == []
+
+    with time_machine.travel(MONDAY + 91 * DAY, tick=False):
+        assert list(list_pending_extensions_for(ecosystem.channel_manager)) == []
+
+
 def test_a_decline_without_reason_shows_the_error(
     ecosystem: Any, clients: dict[str, Client]
 ) -> None:

@@ -377,8 +377,8 @@ class DealRegistrationViewSet(
     )
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request: Request, pk: Any = None) -> Response:
-        data = _input(self, ExtensionRequestInputSerializer)
         registration = self.get_object()
+        data = _input(self, ExtensionRequestInputSerializer)
         services.request_extension(
             registration, actor=request.user, reason=data["reason"]
         )

@@ -343,7 +343,7 @@ def _clean_tier_protection(
     tiers = {tier.pk: tier for tier in Tier.objects.filter(program=program)}
     cleaned: dict[int, int | None] = {}
     for tier_pk, days in days_by_tier.items():
-        tier = tiers.get(int(tier_pk))
+        tier = tiers.get(int(tier_pk)) if str(tier_pk).isdigit() else None
         if tier is None:
             raise ValidationError(
                 {"tier_protection": "This tier belongs to another program."}

@@ -117,3 +117,23 @@ ISO_4217_CODES = frozenset(
     USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
     """.split()  # noqa: SIM905 - a table reads better than 160 lines
 )
+
+
+class CustomFieldType(models.TextChoices):
+    TEXT = "text", "Text"
+    NUMBER = "number", "Number"
+    DATE = "date", "Date"
+    CHOICE = "choice", "Choice"
+    YES_NO = "yes_no", "Yes / no"
+
+
+class FieldVisibility(models.TextChoices):
+    HIDDEN = "hidden", "Hidden"
+    OPTIONAL = "optional", "Optional"
+    REQUIRED = "required", "Required to submit"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"

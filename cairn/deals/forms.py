@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django_countries import countries
 
+from cairn.core.portal import add_service_errors
 from cairn.deals.choices import (
     PENDING_STATUSES,
     ConflictDecision,
@@ -18,7 +20,14 @@ from cairn.deals.choices import (
     RegistrationStatus,
     SalesStage,
 )
+from cairn.deals.forms_fields import (
+    configure_registration_form,
+    custom_initial,
+    custom_values,
+    with_form_field_names,
+)
 from cairn.deals.models import AMOUNT_DIGITS, AMOUNT_PLACES, DealRegistration
+from cairn.deals.services.fields import FormConfiguration
 from cairn.partners.models import Program
 
 SAVE_DRAFT = "draft"
@@ -92,6 +101,7 @@ class RegistrationForm(forms.Form):
         *args: Any,
         programs: Any = None,
         registration: DealRegistration | None = None,
+        configuration: FormConfiguration | None = None,
         **kwargs: Any,
     ) -> None:
         if registration is not None:
@@ -102,9 +112,13 @@ class RegistrationForm(forms.Form):
                     for name in REGISTRATION_FIELDS
                     if name != "country"
                 }
-                | {"country": registration.country.code},
+                | {"country": registration.country.code}
+                | custom_initial(registration.custom_fields),
             )
         super().__init__(*args, **kwargs)
+        self.configuration = configuration
+        if configuration is not None:
+            configure_registration_form(self, configuration)
         if registration is not None or programs is None:
             # A registration stays in the program it was registered in.
             del self.fields["program"]
@@ -112,13 +126,31 @@ class RegistrationForm(forms.Form):
         else:
             program_field: Any = self.fields["program"]
             program_field.queryset = programs
+            if configuration is not None:
+                # The form is the program's: the program is chosen above it.
+                program_field.widget = forms.HiddenInput()
             if not self.is_bound:
                 # One key per rendered form: a double submit registers once.
                 self.initial["idempotency_key"] = uuid.uuid4().hex
 
     def registration_values(self) -> dict[str, Any]:
-        """Return the cleaned fields the services take, without program and key."""
-        return {name: self.cleaned_data[name] for name in REGISTRATION_FIELDS}
+        """Return the cleaned fields the services take, without program and key.
+
+        Fields the program hides are left out, so that the registration keeps its
+        value (or the default); custom fields come as one object by key.
+        """
+        values = {
+            name: self.cleaned_data[name]
+            for name in REGISTRATION_FIELDS
+            if name in self.fields
+        }
+        if self.configuration is not None:
+            values["custom_fields"] = custom_values(self, self.configuration)
+        return values
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put a service's errors on the inputs, custom fields included."""
+        add_service_errors(self, with_form_field_names(error))
 
 
 class LineForm(forms.Form):

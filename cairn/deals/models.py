@@ -82,6 +82,25 @@ class DealProgramSettings(TimeStampedModel):
         related_name="+",
         help_text="Who reviews a registration once its review deadline has passed.",
     )
+    extension_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days an approved extension adds, unless the reviewer grants fewer "
+        "or more (up to the cap).",
+    )
+    max_extension_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="The most days a reviewer may grant with one extension.",
+    )
+    max_extensions = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MaxValueValidator(10)],
+        help_text="How many extensions one registration may get; 0 allows none.",
+    )
+    # Which optional standard fields the form shows and which it requires, by
+    # field group ("address": "required"); a group not named is optional.
+    form_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "deal program settings"
@@ -89,6 +108,12 @@ class DealProgramSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Deal rules of {self.program}"
+
+    def clean(self) -> None:
+        if self.extension_days > self.max_extension_days:
+            raise ValidationError(
+                {"extension_days": "Give at most the cap of days per extension."}
+            )
 
 
 class DealRegistration(PartnerOwnedModel):
@@ -472,3 +497,27 @@ class DealConflict(TimeStampedModel):
             for reason in self.reasons
             if not reason.get("is_counter")
         ]
+
+
+# The models of form configuration, attachments and extensions live in their own
+# module; importing them here registers them with the app.
+from cairn.deals.models_protection import (  # noqa: E402
+    DealAttachment,
+    DealCustomField,
+    DealExtensionRequest,
+    DealTierProtection,
+)
+
+__all__ = [
+    "DealAttachment",
+    "DealConflict",
+    "DealCustomField",
+    "DealExtensionRequest",
+    "DealLine",
+    "DealMatchKey",
+    "DealProgramSettings",
+    "DealRegistration",
+    "DealStatusChange",
+    "DealTierProtection",
+    "DirectOpportunity",
+]

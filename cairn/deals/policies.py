@@ -55,6 +55,13 @@ def _owns(actor: Any, registration: Any) -> bool:
     return roles.is_partner_user(actor) and registration.registered_by_id == actor.pk
 
 
+def acts_for_partner(actor: Any, registration: Any) -> bool:
+    """Say whether the actor is the registration's partner: its registering rep or
+    a partner admin of its organization.
+    """
+    return _owns(actor, registration)
+
+
 def _manages(actor: Any, registration: Any) -> bool:
     """Say whether a channel manager manages the registration's partner or program."""
     if not roles.is_channel_manager(actor):
@@ -157,3 +164,70 @@ def can_manage_direct_pipeline(actor: Any) -> bool:
 def can_configure_deal_rules(actor: Any, program: Any) -> bool:
     """Let vendor admins set a program's protection and review service level."""
     return roles.is_vendor_admin(actor)
+
+
+def can_view_deal_settings(actor: Any, program: Any) -> bool:
+    """Let vendor admins and the program's channel managers read its deal rules and
+    form; only vendor admins change them.
+    """
+    if roles.is_vendor_admin(actor):
+        return True
+    return bool(
+        roles.is_channel_manager(actor)
+        and program.managers.filter(pk=actor.pk).exists()
+    )
+
+
+# Statuses in which the registering partner may add files: until a decision closes
+# the registration (rejected or expired ones take no more).
+ATTACHABLE_STATUSES = frozenset(
+    {
+        RegistrationStatus.DRAFT,
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.UNDER_REVIEW,
+        RegistrationStatus.MORE_INFO_REQUESTED,
+        RegistrationStatus.APPROVED,
+    }
+)
+
+
+def can_add_attachment(actor: Any, registration: Any) -> bool:
+    """Let the registering partner attach files to an open registration."""
+    return registration.status in ATTACHABLE_STATUSES and _owns(actor, registration)
+
+
+def can_delete_attachment(actor: Any, attachment: Any) -> bool:
+    """Let the uploader remove a file while its registration is a draft."""
+    registration = attachment.registration
+    return (
+        registration.status == RegistrationStatus.DRAFT
+        and attachment.uploaded_by_id == actor.pk
+        and _owns(actor, registration)
+    )
+
+
+def can_request_extension(actor: Any, registration: Any) -> bool:
+    """Let the registering partner ask once at a time for more protection time
+    while the registration is protected and the program's limit allows.
+    """
+    from cairn.deals.choices import ExtensionStatus, SalesStage
+
+    if not registration.is_protected or not _owns(actor, registration):
+        return False
+    if registration.sales_stage in {SalesStage.WON, SalesStage.LOST}:
+        return False
+    requests = registration.extension_requests.all()
+    if requests.filter(status=ExtensionStatus.PENDING).exists():
+        return False
+    settings = getattr(registration.program, "deal_settings", None)
+    limit = settings.max_extensions if settings is not None else 1
+    return bool(requests.filter(status=ExtensionStatus.APPROVED).count() < limit)
+
+
+def can_decide_extension(actor: Any, extension: Any) -> bool:
+    """Let the registration's reviewers decide a pending extension request."""
+    from cairn.deals.choices import ExtensionStatus
+
+    return extension.status == ExtensionStatus.PENDING and _is_reviewer(
+        actor, extension.registration
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairn.deals import views
+from cairn.deals import views, views_extensions
 
 app_name = "deals"
 urlpatterns = [
@@ -21,7 +21,42 @@ urlpatterns = [
         views.conflict_appeal,
         name="conflict_appeal",
     ),
+    path(
+        "deals/<int:pk>/attachments/",
+        views_extensions.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "deals/attachments/<int:pk>/",
+        views_extensions.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "deals/attachments/<int:pk>/delete/",
+        views_extensions.attachment_delete,
+        name="attachment_delete",
+    ),
+    path(
+        "deals/<int:pk>/extension/",
+        views_extensions.extension_request,
+        name="extension_request",
+    ),
     path("console/deals/", views.review_queue, name="review_queue"),
+    path(
+        "console/deals/extensions/<int:pk>/decide/",
+        views_extensions.extension_decide,
+        name="extension_decide",
+    ),
+    path(
+        "console/deals/programs/",
+        views_extensions.program_settings_list,
+        name="program_settings_list",
+    ),
+    path(
+        "console/deals/programs/<int:pk>/",
+        views_extensions.program_settings,
+        name="program_settings",
+    ),
     path("console/deals/<int:pk>/", views.review_detail, name="review_detail"),
     path("console/deals/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path(

@@ -22,7 +22,13 @@ from django.views.decorators.http import require_POST
 
 from cairn.core.access import NotFound
 from cairn.core.portal import add_service_errors, paginate, policy_required
-from cairn.deals import policies, selectors, selectors_portal, services
+from cairn.deals import (
+    policies,
+    selectors,
+    selectors_portal,
+    services,
+    views_extras,
+)
 from cairn.deals.choices import RegistrationStatus
 from cairn.deals.forms import (
     SUBMIT,
@@ -36,6 +42,7 @@ from cairn.deals.forms import (
     SalesStageForm,
     line_formset,
 )
+from cairn.deals.forms_fields import with_form_field_names
 from cairn.deals.models import DealRegistration
 from cairn.partners import policies as partner_policies
 
@@ -111,6 +118,8 @@ def _form_page(
     *,
     title: str,
     registration: DealRegistration | None = None,
+    programs: Any = None,
+    program: Any = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -120,6 +129,9 @@ def _form_page(
             "lines": lines,
             "title": title,
             "registration": registration,
+            # More than one program: the partner chooses, and the form follows.
+            "program_choices": programs if programs and len(programs) > 1 else None,
+            "selected_program": program,
             "nav": "deals",
         },
     )
@@ -155,14 +167,20 @@ def _create(
 @partner_page
 def registration_create(request: HttpRequest) -> HttpResponse:
     """Register a deal: save it as a draft or submit it for review."""
-    programs = selectors_portal.programs_to_register_in(request.user)
-    form = RegistrationForm(request.POST or None, programs=programs)
+    programs = list(selectors_portal.programs_to_register_in(request.user))
+    program = views_extras.chosen_program(request, programs)
+    form = RegistrationForm(
+        request.POST or None,
+        programs=selectors_portal.programs_to_register_in(request.user),
+        configuration=views_extras.configuration_of(program),
+        initial={"program": program} if program is not None else None,
+    )
     lines = line_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             registration = _create(request, form, lines)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             submitted = registration.status != RegistrationStatus.DRAFT
             messages.success(
@@ -172,14 +190,27 @@ def registration_create(request: HttpRequest) -> HttpResponse:
                 else "The draft was saved.",
             )
             return redirect("deals:registration_detail", registration.pk)
-    return _form_page(request, form, lines, title="Register a deal")
+    if not form.is_bound and program is not None:
+        form.initial["program"] = program.pk
+    return _form_page(
+        request,
+        form,
+        lines,
+        title="Register a deal",
+        programs=programs,
+        program=program,
+    )
 
 
 @partner_page
 def registration_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft, or answer a reviewer's request for more information."""
     registration = selectors.access_registration(request.user, pk, action="update")
-    form = RegistrationForm(request.POST or None, registration=registration)
+    form = RegistrationForm(
+        request.POST or None,
+        registration=registration,
+        configuration=views_extras.configuration_of(registration.program),
+    )
     lines = line_formset(request.POST or None, registration=registration)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         is_submit = request.POST.get("action") == SUBMIT
@@ -195,7 +226,7 @@ def registration_update(request: HttpRequest, pk: int) -> HttpResponse:
                 if is_submit:
                     services.submit_registration(updated, actor=request.user)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(
                 request,
@@ -220,6 +251,7 @@ def _detail_page(
     stage_form: SalesStageForm | None = None,
     appeal_form: AppealForm | None = None,
     appeal_conflict_pk: int | None = None,
+    extras: dict[str, Any] | None = None,
 ) -> HttpResponse:
     actor = request.user
     conflicts = selectors.conflict_for_partner(actor, registration)
@@ -254,6 +286,7 @@ def _detail_page(
             if can_update_stage
             else None,
             "nav": "deals",
+            **views_extras.partner_detail_context(actor, registration, extras),
         },
     )
 
@@ -273,7 +306,12 @@ def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.submit_registration(registration, actor=request.user)
     except ValidationError as error:
-        for message in _describe(error, RegistrationForm(registration=registration)):
+        form = RegistrationForm(
+            registration=registration,
+            configuration=views_extras.configuration_of(registration.program),
+        )
+        error = with_form_field_names(error)
+        for message in _describe(error, form):
             messages.error(request, message)
         return redirect("deals:registration_update", registration.pk)
     messages.success(request, "The registration was submitted for review.")
@@ -340,6 +378,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "nav": "deal_reviews",
         "now": timezone.now(),
+        "extension_requests": views_extras.pending_extensions(request),
         **paginate(request, registrations),
     }
     return _list_page(request, "deals/review_queue.html", context)
@@ -352,6 +391,7 @@ def _review_page(
     decision_form: ReviewDecisionForm | None = None,
     resolve_form: ConflictDecisionForm | None = None,
     resolve_conflict_pk: int | None = None,
+    extras: dict[str, Any] | None = None,
 ) -> HttpResponse:
     actor = request.user
     conflicts = [
@@ -383,6 +423,7 @@ def _review_page(
             "is_overdue": registration.review_due_at is not None
             and registration.review_due_at <= timezone.now(),
             "nav": "deal_reviews",
+            **views_extras.review_detail_context(actor, registration, extras),
         },
     )
 

@@ -25,8 +25,10 @@ if not os.environ.get("CAIRN_TASK_BACKEND"):
 # False, not {}: allauth merges a dict into its default limits.
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 # The manifest storage needs `collectstatic`; tests read static files where they are.
+# Uploaded files (deal attachments) stay in memory: tests leave nothing on disk.
 STORAGES = {
     **STORAGES,
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None

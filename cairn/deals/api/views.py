@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -22,13 +23,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cairn.core.access import NotFound
 from cairn.core.api.views import ScopedViewSet, VendorViewSet
-from cairn.deals import selectors, selectors_api, services
+from cairn.deals import selectors, selectors_api, selectors_protection, services
 from cairn.deals.api.filters import RegistrationFilterSet
 from cairn.deals.api.serializers import (
     AppealInputSerializer,
@@ -44,7 +46,15 @@ from cairn.deals.api.serializers import (
     ResolveConflictInputSerializer,
     StageInputSerializer,
 )
+from cairn.deals.api.serializers.protection import (
+    AttachmentUploadSerializer,
+    DealAttachmentSerializer,
+    ExtensionDecisionInputSerializer,
+    ExtensionRequestInputSerializer,
+)
+from cairn.deals.downloads import download_response
 from cairn.deals.models import DealRegistration, DirectOpportunity
+from cairn.deals.services.fields import CUSTOM_PREFIX
 
 Handler = TypeVar("Handler", bound=Callable[..., Response])
 
@@ -62,6 +72,30 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
         "registration it created, with 200 instead of 201, and creates nothing."
     ),
 )
+
+ATTACHMENT_PARAMETER = OpenApiParameter(
+    "attachment_pk",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.PATH,
+    description="The attachment's id, as listed in the registration's `attachments`.",
+)
+
+
+def _nested_custom_field_errors(exc: Exception) -> Exception:
+    """Point a service's `custom_fields.<key>` errors at /custom_fields/<key>."""
+    if not isinstance(exc, ValidationError) or not hasattr(exc, "error_dict"):
+        return exc
+    messages = exc.message_dict
+    if not any(name.startswith(CUSTOM_PREFIX) for name in messages):
+        return exc
+    nested: dict[str, Any] = {}
+    for name, field_messages in messages.items():
+        if name.startswith(CUSTOM_PREFIX):
+            custom = nested.setdefault("custom_fields", {})
+            custom[name.removeprefix(CUSTOM_PREFIX)] = field_messages
+        else:
+            nested[name] = field_messages
+    return DRFValidationError(nested)
 
 
 def _input(view: Any, serializer_class: Any, *, partial: bool = False) -> Any:
@@ -114,10 +148,13 @@ class DealRegistrationViewSet(
     filterset_class = RegistrationFilterSet
     # A CRM sends JSON; forms and multipart bodies have no use here.
     parser_classes = (JSONParser,)
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scoped_queryset(self, actor: Any) -> QuerySet[Any]:
         return selectors.list_registrations_for(actor).prefetch_related("lines")
+
+    def handle_exception(self, exc: Exception) -> Response:
+        return super().handle_exception(_nested_custom_field_errors(exc))
 
     def _detail(
         self, registration: DealRegistration, status_code: int = status.HTTP_200_OK
@@ -127,6 +164,8 @@ class DealRegistrationViewSet(
         fresh.api_history = selectors.history_for(actor, fresh.pk)
         fresh.api_conflicts = selectors.conflict_for_partner(actor, fresh)
         fresh.api_vendor_conflicts = selectors_api.vendor_conflicts_of(actor, fresh.pk)
+        fresh.api_attachments = selectors_protection.attachments_of(fresh)
+        fresh.api_extensions = selectors_protection.extensions_of(fresh)
         return Response(
             DealRegistrationDetailSerializer(
                 fresh, context=self.get_serializer_context()
@@ -267,6 +306,107 @@ class DealRegistrationViewSet(
             decision=data["decision"],
             reason=data["reason"],
         )
+        return self._detail(registration)
+
+    @extend_schema(
+        summary="Attach a file to a registration (multipart/form-data)",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: DealAttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="attachments",
+        parser_classes=(MultiPartParser,),
+    )
+    def attachments(self, request: Request, pk: Any = None) -> Response:
+        registration = self.get_object()
+        data = _input(self, AttachmentUploadSerializer)
+        attachment = services.add_attachment(
+            registration, actor=request.user, upload=data["file"]
+        )
+        return Response(
+            DealAttachmentSerializer(
+                attachment, context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Download an attachment",
+        parameters=[ATTACHMENT_PARAMETER],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, as an attachment, with its checked type.",
+            )
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)",
+        url_name="attachment",
+    )
+    def attachment(
+        self, request: Request, pk: Any = None, attachment_pk: Any = None
+    ) -> HttpResponseBase:
+        attachment = selectors_protection.attachment_of(
+            self.get_object(), attachment_pk
+        )
+        return download_response(attachment)
+
+    @extend_schema(
+        summary="Remove an attachment from a draft (its uploader only)",
+        parameters=[ATTACHMENT_PARAMETER],
+        responses={204: None},
+    )
+    @attachment.mapping.delete
+    def delete_attachment(
+        self, request: Request, pk: Any = None, attachment_pk: Any = None
+    ) -> Response:
+        attachment = selectors_protection.attachment_of(
+            self.get_object(), attachment_pk
+        )
+        services.delete_attachment(attachment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @_action_schema(
+        "Request more protection time for a protected registration",
+        ExtensionRequestInputSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request: Request, pk: Any = None) -> Response:
+        registration = self.get_object()
+        data = _input(self, ExtensionRequestInputSerializer)
+        services.request_extension(
+            registration, actor=request.user, reason=data["reason"]
+        )
+        return self._detail(registration)
+
+    @_action_schema(
+        "Approve or decline an extension request", ExtensionDecisionInputSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="decide-extension")
+    def decide_extension(self, request: Request, pk: Any = None) -> Response:
+        registration = self.get_object()
+        data = _input(self, ExtensionDecisionInputSerializer)
+        try:
+            extension = selectors_protection.extension_of(
+                registration, data["extension"]
+            )
+        except NotFound as error:
+            raise ValidationError(
+                {"extension": "This registration has no such extension request."}
+            ) from error
+        if data["decision"] == "approve":
+            services.approve_extension(
+                extension, actor=request.user, days=data["days"], reason=data["reason"]
+            )
+        else:
+            services.decline_extension(
+                extension, actor=request.user, reason=data["reason"]
+            )
         return self._detail(registration)
 
     def _conflict_of(self, registration: DealRegistration, conflict_pk: int) -> Any:

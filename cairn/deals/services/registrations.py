@@ -22,6 +22,7 @@ from cairn.deals.services._common import (
     program_settings,
 )
 from cairn.deals.services.detection import detect_conflicts
+from cairn.deals.services.fields import clean_custom_fields, missing_for_submission
 
 REGISTRATION_FIELDS = frozenset(
     {
@@ -120,13 +121,17 @@ def create_draft(
             raise PermissionDenied
         organization_id = roles.organization_id_of(actor)
         assert organization_id is not None  # a partner user, by the policy
+        fields = _normalize(dict(fields))
+        fields["custom_fields"] = clean_custom_fields(
+            program, fields.get("custom_fields")
+        )
         registration = DealRegistration(
             organization_id=organization_id,
             registered_by=actor,
             program=program,
             status=RegistrationStatus.DRAFT,
             idempotency_key=idempotency_key,
-            **_normalize(dict(fields)),
+            **fields,
         )
         registration.full_clean(exclude=["idempotency_key"])
         registration.save()
@@ -157,7 +162,13 @@ def update_draft(
         if not policies.can_update_registration(actor, registration):
             raise PermissionDenied
         before = {**snapshot(registration), "lines": _lines_snapshot(registration)}
-        for field, value in _normalize(dict(changes)).items():
+        changes = _normalize(dict(changes))
+        if "custom_fields" in changes:
+            # Given custom fields replace the registration's, as lines do.
+            changes["custom_fields"] = clean_custom_fields(
+                registration.program, changes["custom_fields"]
+            )
+        for field, value in changes.items():
             setattr(registration, field, value)
         registration.full_clean()
         registration.save()
@@ -179,6 +190,7 @@ def _check_complete(registration: DealRegistration) -> None:
         for field in REQUIRED_FOR_SUBMISSION
         if not getattr(registration, field)
     }
+    missing.update(missing_for_submission(registration))
     if missing:
         raise ValidationError(missing)
     if registration.amount <= Decimal("0") and not registration.lines.exists():

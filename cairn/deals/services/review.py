@@ -28,6 +28,7 @@ from cairn.deals.services._common import (
     record_history_note,
     require_reason,
 )
+from cairn.deals.services.extensions import extensions_remaining, protection_days_for
 
 AUTO_APPROVAL_REASON = "The review deadline passed: approved automatically."
 ESCALATION_REASON = "The review deadline passed: escalated to the second approver."
@@ -85,11 +86,9 @@ def _check_no_open_conflict(registration: DealRegistration) -> None:
 
 def _approve(registration: DealRegistration, *, actor: Any, reason: str) -> None:
     now = timezone.now()
-    settings = program_settings(registration.program)
+    days = protection_days_for(registration)
     registration.decided_at = now
-    registration.protection_expires_at = now + datetime.timedelta(
-        days=settings.protection_days
-    )
+    registration.protection_expires_at = now + datetime.timedelta(days=days)
     change_status(
         registration,
         actor=actor,
@@ -98,6 +97,7 @@ def _approve(registration: DealRegistration, *, actor: Any, reason: str) -> None
         verb="deal.approved",
         data={
             "protection_expires_at": registration.protection_expires_at.isoformat(),
+            "protection_days": days,
             "amount": str(registration.amount),
             "currency": registration.currency,
         },
@@ -108,7 +108,7 @@ def approve_registration(
     registration: DealRegistration, *, actor: Any, reason: str = ""
 ) -> DealRegistration:
     """Approve a pending registration: its protection period starts now and lasts
-    the program's protection days.
+    the protection days of the partner's tier in the program, else the program's.
 
     A registration with an open possible conflict waits for the conflict's decision.
     """
@@ -263,6 +263,7 @@ def remind_expiring_protection(
             registration.protection_reminded_at = now
             registration.save(update_fields=["protection_reminded_at", "updated_at"])
             assert registration.protection_expires_at is not None
+            remaining = extensions_remaining(registration)
             record_event(
                 "deal.protection_expiring",
                 actor=None,
@@ -273,6 +274,9 @@ def remind_expiring_protection(
                         registration.protection_expires_at.isoformat()
                     ),
                     "registered_by_id": registration.registered_by_id,
+                    # The reminder tells the partner whether to ask for more time.
+                    "can_request_extension": remaining > 0,
+                    "extensions_remaining": remaining,
                 },
             )
             reminded += 1

@@ -359,6 +359,9 @@ def test_protection_reminds_once_then_expires(ecosystem: Any) -> None:
     assert ActivityEvent.objects.get(verb="deal.protection_expiring").data == {
         "protection_expires_at": end.isoformat(),
         "registered_by_id": ecosystem.partner_a_rep.pk,
+        # The reminder says that one extension may still be requested.
+        "can_request_extension": True,
+        "extensions_remaining": 1,
     }
     step: Any = DealStatusChange.objects.filter(registration=registration).last()
     assert (step.to_status, step.actor_role_label, step.reason) == (

@@ -19,6 +19,10 @@ from cairn.deals.api.serializers.fields import (
     MoneyField,
     RegistrationStatusField,
 )
+from cairn.deals.api.serializers.protection import (
+    DealAttachmentSerializer,
+    DealExtensionRequestSerializer,
+)
 from cairn.deals.choices import DealType, PartnerRole, SalesStage
 from cairn.deals.models import DealLine, DealRegistration
 from cairn.partners import selectors as partner_selectors
@@ -132,6 +136,12 @@ class DealRegistrationDetailSerializer(DealRegistrationSerializer):
     vendor_conflicts = VendorConflictSerializer(
         source="api_vendor_conflicts", many=True, read_only=True
     )
+    attachments = DealAttachmentSerializer(
+        source="api_attachments", many=True, read_only=True
+    )
+    extension_requests = DealExtensionRequestSerializer(
+        source="api_extensions", many=True, read_only=True
+    )
 
     class Meta(DealRegistrationSerializer.Meta):
         fields = (
@@ -139,6 +149,8 @@ class DealRegistrationDetailSerializer(DealRegistrationSerializer):
             "history",
             "conflicts",
             "vendor_conflicts",
+            "attachments",
+            "extension_requests",
         )
         read_only_fields = fields
 
@@ -182,7 +194,12 @@ class _RegistrationFieldsSerializer(serializers.Serializer[Any]):
     currency = CurrencyField(required=False)
     amount = MoneyField(required=False)
     notes = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
-    custom_fields = CustomFieldsField(required=False)
+    custom_fields = CustomFieldsField(
+        required=False,
+        help_text="The program's custom fields, by key: text, a number, a date "
+        "(YYYY-MM-DD), one of the choices, or true/false. Replaces every custom "
+        "field value when given.",
+    )
     lines = DealLineInputSerializer(  # type: ignore[call-arg]
         many=True,
         required=False,

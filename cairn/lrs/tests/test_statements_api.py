@@ -429,3 +429,29 @@ def test_activity_definitions_gather_every_language_seen() -> None:
         "name": {"en-US": "Module 1", "fr-FR": "Module un"},
         "type": "http://adlnet.gov/expapi/activities/module",
     }
+
+
+def test_a_duplicate_id_reaching_the_insert_is_an_integrity_error() -> None:
+    """What a concurrent request storing the same id meets, on either database
+    (store_statements answers it with 409).
+    """
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from cairn.lrs.services.statements import _insert
+    from cairn.lrs.xapi.complete import complete_statement
+
+    lrs = make_xapi_client()
+    completed = complete_statement(
+        statement(),
+        statement_id=new_id(),
+        stored=timezone.now(),
+        authority=lrs.client.authority,
+        version="2.0.0",
+    )
+    _insert([completed], client=lrs.client, stored=timezone.now(), parts={})
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _insert([completed], client=lrs.client, stored=timezone.now(), parts={})
+
+    assert Statement.objects.count() == 1

@@ -274,8 +274,8 @@ def _copy_rows(
     stored: datetime,
 ) -> None:
     """Write the same rows as `_create_rows` with PostgreSQL's COPY, which spares
-    the ORM's per-row work and the parsing of a long INSERT: about twice the
-    statements per second in the benchmark (docs/performance.md).
+    the ORM's per-row work and the parsing of a long INSERT (the insert was most
+    of a batch's time in the benchmark: docs/performance.md, "xAPI LRS").
     """
     with connection.cursor() as cursor:
         cursor.execute(

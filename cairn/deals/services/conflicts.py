@@ -22,6 +22,7 @@ from cairn.deals.models import DealConflict
 from cairn.deals.services._common import (
     change_status,
     lock_registration,
+    record_history_note,
     require_reason,
 )
 from cairn.deals.services.review import reopen_after_appeal
@@ -98,6 +99,14 @@ def resolve_conflict(
             data={"decision": decision},
         )
         registration = lock_registration(conflict.registration)
+        record_history_note(
+            registration,
+            actor=actor,
+            reason=(
+                f"Possible conflict decided: {ConflictDecision(decision).label}. "
+                f"{reason}"
+            ),
+        )
         if (
             decision == ConflictDecision.FIRST_COME
             and registration.status in PENDING_STATUSES
@@ -137,5 +146,10 @@ def appeal_conflict(conflict: DealConflict, *, actor: Any, note: str) -> DealCon
             verb="deal.conflict_appealed",
             reason=note,
             data={"decision": conflict.decision},
+        )
+        record_history_note(
+            lock_registration(conflict.registration),
+            actor=actor,
+            reason=f"Conflict decision appealed: {note}",
         )
     return conflict

@@ -264,6 +264,15 @@ def remind_expiring_protection(
             registration.save(update_fields=["protection_reminded_at", "updated_at"])
             assert registration.protection_expires_at is not None
             remaining = extensions_remaining(registration)
+            ends = registration.protection_expires_at.date().isoformat()
+            record_history_note(
+                registration,
+                actor=None,
+                reason=(
+                    f"Reminder: protection ends on {ends}."
+                    + (" An extension can be requested." if remaining > 0 else "")
+                ),
+            )
             record_event(
                 "deal.protection_expiring",
                 actor=None,

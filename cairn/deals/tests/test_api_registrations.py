@@ -332,7 +332,12 @@ def test_channel_manager_sees_both_sides_decides_and_the_partner_appeals_once(
     assert appealed.json()["conflicts"][0]["status"] == "open"
     assert second_appeal.status_code == 403
     assert (redecided.status_code, redecided.json()["status"]) == (200, "under_review")
+    # Submitted; conflict decided (a note) and rejected; appealed (a note);
+    # decided again (a note) and back under review.
     assert [s["role"] for s in redecided.json()["history"]] == [
+        "Partner rep",
+        "Channel manager",
+        "Channel manager",
         "Partner rep",
         "Channel manager",
         "Channel manager",

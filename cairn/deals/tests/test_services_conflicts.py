@@ -147,14 +147,18 @@ def test_partner_appeals_once_and_a_changed_decision_reopens_review(
     later = conflict.registration
     later.refresh_from_db()
     assert later.status == RegistrationStatus.UNDER_REVIEW
+    # Decisions and the appeal are notes of the history (the status stays).
     assert list(
         DealStatusChange.objects.filter(registration=later).values_list(
-            "to_status", "actor_role_label"
+            "from_status", "to_status", "actor_role_label"
         )
     ) == [
-        ("submitted", "Partner rep"),
-        ("rejected", "Channel manager"),
-        ("under_review", "Channel manager"),
+        ("draft", "submitted", "Partner rep"),
+        ("submitted", "submitted", "Channel manager"),
+        ("submitted", "rejected", "Channel manager"),
+        ("rejected", "rejected", "Partner rep"),
+        ("rejected", "rejected", "Channel manager"),
+        ("rejected", "under_review", "Channel manager"),
     ]
     with pytest.raises(PermissionDenied):
         services.appeal_conflict(

@@ -363,7 +363,15 @@ def test_protection_reminds_once_then_expires(ecosystem: Any) -> None:
         "can_request_extension": True,
         "extensions_remaining": 1,
     }
-    step: Any = DealStatusChange.objects.filter(registration=registration).last()
+    reminder, step = list(
+        DealStatusChange.objects.filter(registration=registration).order_by("pk")
+    )[-2:]
+    assert (reminder.from_status, reminder.to_status, reminder.reason) == (
+        "approved",
+        "approved",
+        f"Reminder: protection ends on {end.date().isoformat()}. "
+        "An extension can be requested.",
+    )
     assert (step.to_status, step.actor_role_label, step.reason) == (
         "expired",
         "Automatic rule",

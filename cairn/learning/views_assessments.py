@@ -272,17 +272,19 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The attempt is graded.")
             return redirect("learning:evaluation_queue")
+    for criterion in criteria:
+        # Shown next to its field; the template cannot look a key up by variable.
+        criterion.error = " ".join(errors.get(f"criterion_{criterion.pk}", []))  # type: ignore[attr-defined]
     context = {
         "attempt": attempt,
         "criteria": criteria,
+        "general_errors": errors.get("__all__", []),
         "evidence": list(attempt.evidence.all()),
         "scores": list(
             attempt.criterion_scores.select_related("criterion").order_by(
                 "criterion__position", "criterion_id"
             )
         ),
-        "errors": errors,
-        "posted": request.POST,
         "nav": "learning",
     }
     return render(

@@ -9,6 +9,7 @@ even if a newer version is published meanwhile.
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -316,6 +317,11 @@ def evidence_upload_to(instance: "AttemptEvidence", filename: str) -> str:
     return f"learning/evidence/{uuid.uuid4().hex}"
 
 
+def evidence_storage() -> Storage:
+    """Return the private storage of evidence files, which no URL serves."""
+    return storages["learning_evidence"]
+
+
 class Question(TimeStampedModel):
     """A question of the bank, tagged with the competency it tests.
 
@@ -547,7 +553,9 @@ class AttemptEvidence(models.Model):
     attempt = models.ForeignKey(
         AssessmentAttempt, on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    file = models.FileField(
+        upload_to=evidence_upload_to, storage=evidence_storage, max_length=200
+    )
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -28,6 +28,7 @@ ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "learning_evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 

@@ -3,7 +3,6 @@ name, downloads only for the learner and their evaluators, rubric grading by
 vendor admins and the learner's channel managers."""
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,12 @@ from django.urls import reverse
 
 from cairn.core.models import ActivityEvent
 from cairn.learning.choices import AttemptStatus
-from cairn.learning.models import AssessmentAttempt, AttemptEvidence, CriterionScore
+from cairn.learning.models import (
+    AssessmentAttempt,
+    AttemptEvidence,
+    CriterionScore,
+    evidence_storage,
+)
 from cairn.learning.selectors_assessments import list_attempts_to_evaluate_for
 from cairn.learning.services.assessments import (
     MAX_EVIDENCE_BYTES,
@@ -32,10 +36,12 @@ from cairn.learning.tests.support_assessments import (
 from conftest import Ecosystem, client_for
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+def _stored_files() -> set[str]:
+    # The in-memory storage of the tests outlives a test: compare before and after.
+    storage = evidence_storage()
+    if not storage.exists("learning/evidence"):
+        return set()
+    return set(storage.listdir("learning/evidence")[1])
 
 
 def _submitted(user: Any, assessment: Any | None = None) -> AssessmentAttempt:
@@ -64,10 +70,11 @@ def _submitted(user: Any, assessment: Any | None = None) -> AssessmentAttempt:
     ],
 )
 def test_accepted_evidence_is_typed_by_content_and_stored_under_a_random_name(
-    ecosystem: Ecosystem, media: Path, name: str, content: bytes, content_type: str
+    ecosystem: Ecosystem, name: str, content: bytes, content_type: str
 ) -> None:
     rep = ecosystem.partner_a_rep
     attempt = start_attempt(practical([("Design", 10)]), actor=rep)
+    before = _stored_files()
 
     evidence = add_evidence(attempt, upload(name, content), actor=rep)
 
@@ -80,7 +87,9 @@ def test_accepted_evidence_is_typed_by_content_and_stored_under_a_random_name(
     assert stored.startswith("learning/evidence/")
     assert len(stored.removeprefix("learning/evidence/")) == 32
     assert name.split(".", maxsplit=1)[0] not in stored
-    assert (media / stored).read_bytes() == content
+    with evidence.file.open("rb") as stored_file:
+        assert stored_file.read() == content
+    assert _stored_files() - before == {stored.removeprefix("learning/evidence/")}
 
 
 @pytest.mark.parametrize(
@@ -105,17 +114,18 @@ def test_accepted_evidence_is_typed_by_content_and_stored_under_a_random_name(
     ],
 )
 def test_refused_evidence_leaves_nothing_behind(
-    ecosystem: Ecosystem, media: Path, name: str, content: bytes, message: str
+    ecosystem: Ecosystem, name: str, content: bytes, message: str
 ) -> None:
     rep = ecosystem.partner_a_rep
     attempt = start_attempt(practical([("Design", 10)]), actor=rep)
+    before = _stored_files()
 
     with pytest.raises(ValidationError) as error:
         add_evidence(attempt, upload(name, content), actor=rep)
 
     assert error.value.message_dict == {"file": [message]}
     assert AttemptEvidence.objects.count() == 0
-    assert list(media.rglob("*.*")) == []
+    assert _stored_files() == before
 
 
 def test_a_plain_zip_archive_is_not_an_office_document(ecosystem: Ecosystem) -> None:

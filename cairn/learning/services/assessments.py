@@ -106,7 +106,7 @@ def start_attempt(assessment: Assessment, *, actor: Any) -> AssessmentAttempt:
     )
     if assessment.max_attempts is not None and len(previous) >= assessment.max_attempts:
         raise ValidationError(
-            f"You have used all {assessment.max_attempts} attempts at this assessment."
+            f"No attempts left at this assessment ({assessment.max_attempts} at most)."
         )
     if any(a.status == AttemptStatus.AWAITING_EVALUATION for a in previous):
         raise ValidationError("Your last attempt is waiting for its evaluation.")

@@ -239,7 +239,7 @@ def test_the_attempt_limit_holds(ecosystem: Ecosystem) -> None:
     with pytest.raises(ValidationError) as error:
         start_attempt(assessment, actor=rep)
 
-    assert error.value.messages == ["You have used all 2 attempts at this assessment."]
+    assert error.value.messages == ["No attempts left at this assessment (2 at most)."]
     assert AssessmentAttempt.objects.count() == 2
 
 

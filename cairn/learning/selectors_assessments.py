@@ -46,6 +46,19 @@ def list_assessments_for(user: Any) -> QuerySet[Assessment]:
     ).select_related("course", "module__version__course")
 
 
+def list_course_assessments_for(
+    user: Any, course: Any, version: Any
+) -> list[Assessment]:
+    """Return the course's exams and the pre-assessments of the version's modules
+    that the person may take.
+    """
+    return list(
+        list_assessments_for(user)
+        .filter(Q(course=course) | Q(module__version=version))
+        .order_by("module__position", "module_id", "title")
+    )
+
+
 def access_assessment(user: Any, pk: int) -> Assessment:
     """Return an assessment the person may take; 404 otherwise."""
     assessment = list_assessments_for(user).filter(pk=pk).first()

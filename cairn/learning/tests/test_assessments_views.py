@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cairn.learning.choices import AnswerReview, AttemptStatus, QuestionKind
 from cairn.learning.models import AssessmentAttempt, AttemptAnswer
+from cairn.learning.tests.support import published_course
 from cairn.learning.tests.support_assessments import (
     choice,
     matching,
@@ -187,3 +188,23 @@ def test_a_refused_start_says_why(ecosystem: Ecosystem) -> None:
     assert "No attempts left at this assessment (1 at most)." in again.content.decode()
     assert AssessmentAttempt.objects.count() == 1
     assert re.search(r"#1</a>", again.content.decode())
+
+
+def test_the_course_page_links_its_exam_and_pre_assessments(
+    ecosystem: Ecosystem,
+) -> None:
+    course, lessons = published_course()
+    question = choice("Q?", [("Yes", True)])
+    exam = quiz([question], course=course, title="Final exam")
+    pre = quiz([question], module=lessons[0].module, title="Basics check")
+    closed = quiz([question], course=course, title="Old exam", is_active=False)
+
+    page = client_for(ecosystem.partner_a_rep).get(
+        reverse("learning:course_detail", args=[course.slug])
+    )
+
+    body = page.content.decode()
+    assert reverse("learning:assessment_detail", args=[exam.pk]) in body
+    assert reverse("learning:assessment_detail", args=[pre.pk]) in body
+    assert "Pass this to test out of it" in body
+    assert reverse("learning:assessment_detail", args=[closed.pk]) not in body

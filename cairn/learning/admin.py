@@ -14,6 +14,8 @@ from django.http import HttpRequest
 
 from cairn.core.admin import AuditedModelAdmin
 from cairn.learning.models import (
+    Assessment,
+    AssessmentAttempt,
     Course,
     CourseVersion,
     EnrollmentRule,
@@ -21,6 +23,9 @@ from cairn.learning.models import (
     Lesson,
     Module,
     PathItem,
+    Question,
+    QuestionOption,
+    RubricCriterion,
 )
 from cairn.learning.services import catalog
 from cairn.learning.services.enrollment import apply_enrollment_rule
@@ -115,3 +120,48 @@ class EnrollmentRuleAdmin(AuditedModelAdmin):
     def apply_now(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         enrolled = sum(apply_enrollment_rule(rule) for rule in queryset)
         self.message_user(request, f"{enrolled} people enrolled.")
+
+
+class QuestionOptionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = QuestionOption
+    fk_name = "question"
+    fields = ("text", "position", "is_correct", "match_key", "follow_up")
+    autocomplete_fields = ("follow_up",)
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(AuditedModelAdmin):
+    list_display = ("__str__", "kind", "competency", "points")
+    list_filter = ("kind", "competency")
+    search_fields = ("prompt", "competency")
+    inlines = (QuestionOptionInline,)
+
+
+class RubricCriterionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = RubricCriterion
+    extra = 0
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(AuditedModelAdmin):
+    list_display = ("title", "kind", "course", "module", "passing_score", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("title",)
+    filter_horizontal = ("questions",)
+    autocomplete_fields = ("course",)
+    inlines = (RubricCriterionInline,)
+
+
+@admin.register(AssessmentAttempt)
+class AssessmentAttemptAdmin(AuditedModelAdmin):
+    """Attempts are read here; they change only through the portal's services."""
+
+    list_display = ("assessment", "user", "number", "status", "score", "passed")
+    list_filter = ("status", "passed")
+    readonly_fields = tuple(
+        field.name for field in AssessmentAttempt._meta.get_fields() if field.concrete
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

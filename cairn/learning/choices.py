@@ -4,7 +4,16 @@ from django.db import models
 
 from cairn.accounts.choices import JobFunction
 
-__all__ = ["EnrollmentSource", "JobFunction", "LessonKind", "VersionStatus"]
+__all__ = [
+    "AnswerReview",
+    "AssessmentKind",
+    "AttemptStatus",
+    "EnrollmentSource",
+    "JobFunction",
+    "LessonKind",
+    "QuestionKind",
+    "VersionStatus",
+]
 
 
 class VersionStatus(models.TextChoices):
@@ -24,3 +33,30 @@ class EnrollmentSource(models.TextChoices):
     RULE = "rule", "Enrollment rule"
     ASSIGNED = "assigned", "Assigned"
     SELF = "self", "Self-enrolled"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple choice"
+    TRUE_FALSE = "true_false", "True or false"
+    ORDERING = "ordering", "Ordering"
+    MATCHING = "matching", "Matching"
+    SHORT_ANSWER = "short_answer", "Short answer"
+    SCENARIO = "scenario", "Scenario (options lead to follow-up questions)"
+
+
+class AssessmentKind(models.TextChoices):
+    QUIZ = "quiz", "Quiz (graded automatically)"
+    PRACTICAL = "practical", "Practical (evidence graded with a rubric)"
+
+
+class AnswerReview(models.TextChoices):
+    NEVER = "never", "Never"
+    AFTER_SUBMIT = "after_submit", "After submitting"
+    AFTER_PASSING = "after_passing", "After passing"
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_EVALUATION = "awaiting_evaluation", "Awaiting evaluation"
+    GRADED = "graded", "Graded"

@@ -9,15 +9,20 @@ even if a newer version is published meanwhile.
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from cairn.core.models import TimeStampedModel
 from cairn.learning.choices import (
+    AnswerReview,
+    AssessmentKind,
+    AttemptStatus,
     EnrollmentSource,
     JobFunction,
     LessonKind,
+    QuestionKind,
     VersionStatus,
 )
 
@@ -111,6 +116,12 @@ class Lesson(models.Model):
     link_url = models.URLField(blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         default=5, help_text="How long the lesson takes, for micro-learning."
+    )
+    competencies = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Competency tags the lesson teaches; assessments recommend it "
+        "to learners weak in them.",
     )
 
     class Meta:
@@ -294,3 +305,287 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.progress_id}: {self.lesson_id}"
+
+
+# Assessments: a question bank, quizzes and practical assessments, attempts.
+
+
+def evidence_upload_to(instance: "AttemptEvidence", filename: str) -> str:
+    """Store evidence under a random name: the learner's file name is kept in the
+    row only, and the path cannot be guessed from anything a person sees.
+    """
+    return f"learning/evidence/{uuid.uuid4().hex}"
+
+
+def evidence_storage() -> Storage:
+    """Return the private storage of evidence files, which no URL serves."""
+    return storages["learning_evidence"]
+
+
+class Question(TimeStampedModel):
+    """A question of the bank, tagged with the competency it tests.
+
+    A scenario question is a single choice whose options may lead to a follow-up
+    question, asked only to those who chose that option.
+    """
+
+    prompt = models.TextField(help_text="Markdown.")
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    competency = models.CharField(
+        max_length=80, blank=True, help_text="The competency tag the question tests."
+    )
+    points = models.PositiveSmallIntegerField(default=1)
+    explanation = models.TextField(
+        blank=True, help_text="Shown when answers are reviewed."
+    )
+    accepted_answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Short answer: the accepted answers, compared ignoring case and "
+        "spacing.",
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+
+class QuestionOption(models.Model):
+    """An option of a question: a choice, an item to order or to match."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options"
+    )
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Ordering: the correct place of this item."
+    )
+    is_correct = models.BooleanField(default=False)
+    match_key = models.CharField(
+        max_length=200, blank=True, help_text="Matching: the right answer to pair."
+    )
+    follow_up = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Scenario: the question asked next to those who choose this.",
+    )
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Assessment(TimeStampedModel):
+    """A quiz drawn from the question bank, or a practical assessment graded by an
+    evaluator with a rubric; a module's pre-assessment lets a learner test out.
+    """
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=20, choices=AssessmentKind.choices, default=AssessmentKind.QUIZ
+    )
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        help_text="The course this is the exam of.",
+    )
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        help_text="The module this is the pre-assessment of: passing it completes "
+        "the module's lessons.",
+    )
+    questions = models.ManyToManyField(Question, blank=True, related_name="+")
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A random subset of the pool; empty: all."
+    )
+    passing_score = models.PositiveSmallIntegerField(
+        default=80, help_text="Percent needed to pass."
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: unlimited."
+    )
+    cooldown_minutes = models.PositiveIntegerField(
+        default=0, help_text="Wait after a failed attempt before the next one."
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: untimed."
+    )
+    answer_review = models.CharField(
+        max_length=20, choices=AnswerReview.choices, default=AnswerReview.AFTER_SUBMIT
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(passing_score__lte=100),
+                name="learning_assessment_passing_score_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricCriterion(models.Model):
+    """A criterion of a practical assessment's rubric, scored by the evaluator."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="criteria"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    max_points = models.PositiveSmallIntegerField(default=5)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assessment", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AssessmentAttempt(models.Model):
+    """A person's attempt at an assessment: the questions drawn for it, its
+    deadline, and once submitted its score.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    # The seed of the draw, so that the subset and its order can be re-derived.
+    seed = models.BigIntegerField()
+    question_ids = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_by_deadline = models.BooleanField(default=False)
+    points_earned = models.PositiveIntegerField(null=True, blank=True)
+    points_possible = models.PositiveIntegerField(null=True, blank=True)
+    score = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent."
+    )
+    passed = models.BooleanField(null=True, blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    evaluator_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # Two starts at once cannot both take the same attempt number, so the
+            # attempt limit holds under concurrency.
+            models.UniqueConstraint(
+                fields=["user", "assessment", "number"],
+                name="learning_attempt_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["assessment", "status"], name="learning_attempt_status_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.assessment} #{self.number}"
+
+
+class AttemptAnswer(models.Model):
+    """A person's answer to one question of an attempt, graded at submission.
+
+    `response` holds, by kind: a list of chosen option ids (choices), the option
+    ids in the chosen order (ordering), option id → match key (matching), or the
+    text typed (short answer).
+    """
+
+    attempt = models.ForeignKey(
+        AssessmentAttempt, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    response = models.JSONField(null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+    is_correct = models.BooleanField(null=True, blank=True)
+    points_awarded = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="learning_answer_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.question_id}"
+
+
+class AttemptEvidence(models.Model):
+    """A file a learner hands in for a practical assessment."""
+
+    attempt = models.ForeignKey(
+        AssessmentAttempt, on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(
+        upload_to=evidence_upload_to, storage=evidence_storage, max_length=200
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CriterionScore(models.Model):
+    """The evaluator's points and comment on one rubric criterion of an attempt."""
+
+    attempt = models.ForeignKey(
+        AssessmentAttempt, on_delete=models.CASCADE, related_name="criterion_scores"
+    )
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.CASCADE, related_name="+"
+    )
+    points = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "criterion"], name="learning_criterion_score_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.criterion_id} = {self.points}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairn.learning import views
+from cairn.learning import views, views_assessments
 
 app_name = "learning"
 urlpatterns = [
@@ -17,5 +17,55 @@ urlpatterns = [
         "learning/courses/<slug:slug>/lessons/<int:pk>/complete/",
         views.lesson_complete,
         name="lesson_complete",
+    ),
+    path(
+        "learning/assessments/<int:pk>/",
+        views_assessments.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "learning/assessments/<int:pk>/start/",
+        views_assessments.assessment_start,
+        name="assessment_start",
+    ),
+    path(
+        "learning/attempts/<int:pk>/",
+        views_assessments.attempt_detail,
+        name="attempt_detail",
+    ),
+    path(
+        "learning/attempts/<int:pk>/submit/",
+        views_assessments.attempt_submit,
+        name="attempt_submit",
+    ),
+    path(
+        "learning/attempts/<int:pk>/result/",
+        views_assessments.attempt_result,
+        name="attempt_result",
+    ),
+    path(
+        "learning/attempts/<int:pk>/evidence/",
+        views_assessments.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "learning/evidence/<int:pk>/",
+        views_assessments.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "console/learning/evaluations/",
+        views_assessments.evaluation_queue,
+        name="evaluation_queue",
+    ),
+    path(
+        "console/learning/evaluations/<int:pk>/",
+        views_assessments.evaluation_detail,
+        name="evaluation_detail",
+    ),
+    path(
+        "console/learning/assessments/<int:pk>/analysis/",
+        views_assessments.assessment_analysis,
+        name="assessment_analysis",
     ),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cairn.core.portal import policy_required
-from cairn.learning import policies, selectors
+from cairn.learning import policies, selectors, selectors_assessments
 from cairn.learning.services import progress as progress_services
 
 
@@ -22,8 +22,13 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a course's outline with the person's progress and where to resume."""
     course = selectors.access_course(request.user, slug)
     outline = selectors.course_outline_for(request.user, course)
+    assessments = selectors_assessments.list_course_assessments_for(
+        request.user, course, outline.version
+    )
     return render(
-        request, "learning/course_detail.html", {"outline": outline, "nav": "learning"}
+        request,
+        "learning/course_detail.html",
+        {"outline": outline, "assessments": assessments, "nav": "learning"},
     )
 
 

@@ -30,6 +30,7 @@ STORAGES = {
     **STORAGES,
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "learning_evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 

@@ -4,7 +4,13 @@ from django.db import models
 
 from cairn.accounts.choices import JobFunction
 
-__all__ = ["EnrollmentSource", "JobFunction", "LessonKind", "VersionStatus"]
+__all__ = [
+    "AwardStatus",
+    "EnrollmentSource",
+    "JobFunction",
+    "LessonKind",
+    "VersionStatus",
+]
 
 
 class VersionStatus(models.TextChoices):
@@ -24,3 +30,10 @@ class EnrollmentSource(models.TextChoices):
     RULE = "rule", "Enrollment rule"
     ASSIGNED = "assigned", "Assigned"
     SELF = "self", "Self-enrolled"
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRING = "expiring", "Expiring soon"
+    LAPSED = "lapsed", "Lapsed"
+    REVOKED = "revoked", "Revoked"

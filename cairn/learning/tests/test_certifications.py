@@ -62,7 +62,7 @@ def _certification(**extra: Any) -> tuple[Any, Any]:
 
 
 def _award(user: Any, **extra: Any) -> tuple[CertificationAward, Any]:
-    certification, course = _certification(**extra)
+    _, course = _certification(**extra)
     with time_machine.travel(START, tick=False):
         _finish(user, course)
         record_exam_passed(user, "firewall-exam", START)
@@ -95,7 +95,9 @@ def test_the_last_requirement_met_awards_the_certification_once(
     statement = statement_for(event)
     assert statement["verb"]["id"] == "https://w3id.org/xapi/adl/verbs/certified"
     assert statement["result"] == {"completion": True, "success": True}
-    assert statement["object"]["id"].endswith("/learning/certifications/firewall-associate")
+    assert statement["object"]["id"].endswith(
+        "/learning/certifications/firewall-associate"
+    )
 
 
 @time_machine.travel(START, tick=False)
@@ -163,9 +165,11 @@ def test_reminders_go_out_60_30_and_7_days_before_expiry_each_once(
     sent: list[int] = []
 
     for days_before in (61, 60, 59, 30, 29, 7, 6, 1):
-        with time_machine.travel(expiry - datetime.timedelta(days=days_before)):
-            with django_capture_on_commit_callbacks(execute=True):
-                sent.append(remind_expiring_awards())
+        with (
+            time_machine.travel(expiry - datetime.timedelta(days=days_before)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            sent.append(remind_expiring_awards())
 
     assert sent == [0, 1, 0, 1, 0, 1, 0, 0]
     assert [message.subject for message in mail.outbox] == [
@@ -286,8 +290,7 @@ def test_credits_from_courses_completed_after_the_award_renew_it(
         3,
     ]
     assert (
-        ActivityEvent.objects.get(verb="certification.renewed").data["by"]
-        == "credits"
+        ActivityEvent.objects.get(verb="certification.renewed").data["by"] == "credits"
     )
 
 

@@ -11,6 +11,7 @@ import calendar
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import structlog
@@ -414,9 +415,7 @@ def remind_expiring_awards(*, now: datetime.datetime | None = None) -> int:
                 target=award,
                 data={"days": days, "expires_at": award.expires_at.isoformat()},
             )
-            transaction.on_commit(
-                lambda award=award, days=days: _send_reminder(award, days)
-            )
+            transaction.on_commit(partial(_send_reminder, award, days))
             sent += 1
     return sent
 

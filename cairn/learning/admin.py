@@ -1,4 +1,7 @@
-"""Authoring in the back office: courses, versions, modules, lessons, paths, rules.
+"""Authoring in the back office: courses, versions, modules, lessons, paths, rules,
+certifications (with their credit courses) and the certifications tiers require.
+Awards are read-only here: they are earned, renewed and revoked through the
+certification services (revocation from the learning report).
 
 Every write is audited (AuditedModelAdmin). Publishing goes through the catalog
 service, so its rules (a lesson at least, a changelog after the first version, the
@@ -14,13 +17,17 @@ from django.http import HttpRequest
 
 from cairn.core.admin import AuditedModelAdmin
 from cairn.learning.models import (
+    Certification,
+    CertificationAward,
     Course,
     CourseVersion,
+    CreditCourse,
     EnrollmentRule,
     LearningPath,
     Lesson,
     Module,
     PathItem,
+    TierCertificationRequirement,
 )
 from cairn.learning.services import catalog
 from cairn.learning.services.enrollment import apply_enrollment_rule
@@ -115,3 +122,44 @@ class EnrollmentRuleAdmin(AuditedModelAdmin):
     def apply_now(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         enrolled = sum(apply_enrollment_rule(rule) for rule in queryset)
         self.message_user(request, f"{enrolled} people enrolled.")
+
+
+class CreditCourseInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CreditCourse
+    extra = 0
+
+
+@admin.register(Certification)
+class CertificationAdmin(AuditedModelAdmin):
+    list_display = ("title", "program", "exam_key", "validity_months", "is_published")
+    search_fields = ("title", "slug", "exam_key")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("paths", "courses")
+    inlines = (CreditCourseInline,)
+
+
+@admin.register(TierCertificationRequirement)
+class TierCertificationRequirementAdmin(AuditedModelAdmin):
+    list_display = ("tier", "certification", "minimum_certified_people")
+
+
+@admin.register(CertificationAward)
+class CertificationAwardAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "certification",
+        "user",
+        "status",
+        "expires_at",
+        "verification_code",
+    )
+    list_filter = ("status", "certification")
+    search_fields = ("verification_code", "user__email")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -510,3 +510,17 @@ def access_award_for_vendor(actor: Any, pk: int) -> CertificationAward:
     if award is None:
         raise Http404("No such certification award.")
     return award
+
+
+def verify_award(code: str) -> CertificationAward | None:
+    """Return the award with this verification code, for anyone holding the code
+    (an employer, a customer); None if no award has it.
+    """
+    code = code.strip().upper()
+    if not code:
+        return None
+    return (
+        CertificationAward.objects.filter(verification_code=code)
+        .select_related("certification", "user", "user__organization")
+        .first()
+    )

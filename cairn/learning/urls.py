@@ -30,6 +30,11 @@ urlpatterns = [
         views_certifications.certificate_pdf,
         name="certificate_pdf",
     ),
+    path(
+        "learning/verify/",
+        views_certifications.verify_certificate,
+        name="verify_certificate",
+    ),
     path("learning/team/", views_certifications.team_learning, name="team_learning"),
     path(
         "console/learning/",

@@ -99,3 +99,14 @@ def award_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         "learning/certification_revoke.html",
         {"award": award, "form": form, "nav": "learning_report"},
     )
+
+
+def verify_certificate(request: HttpRequest) -> HttpResponse:
+    """Let anyone with a verification code check a certificate: who holds which
+    certification, its status and its expiry. Public: a certificate's reader is
+    rarely a user of the portal.
+    """
+    code = request.GET.get("code", "")[:40]
+    award = selectors.verify_award(code) if code else None
+    context = {"code": code, "award": award, "searched": bool(code.strip())}
+    return render(request, "learning/certification_verify.html", context)

@@ -54,6 +54,11 @@ RULES = [
             "partner_a_rep": 200,
         },
     ),
+    # Public: whoever holds a verification code checks the certificate.
+    Rule(
+        "learning:verify_certificate",
+        expect=same_for_all(200),
+    ),
     Rule(
         "learning:team_learning",
         expect=same_for_all(403, partner_a_admin=200, anonymous=SIGN_IN),

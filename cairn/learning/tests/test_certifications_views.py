@@ -171,3 +171,20 @@ def test_revoking_an_unknown_award_is_not_found(ecosystem: Ecosystem) -> None:
 
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(reason="No.").exists()
+
+
+def test_anyone_verifies_a_certificate_by_its_code(ecosystem: Ecosystem) -> None:
+    award = _certify(ecosystem.partner_a_rep)
+    visitor = client_for(None)
+    url = reverse("learning:verify_certificate")
+
+    found = visitor.get(url, {"code": award.verification_code.lower()})
+    missing = visitor.get(url, {"code": "AAAA-BBBB-CCCC"})
+
+    assert "Rex Rep" in found.content.decode()
+    assert "Valid" in found.content.decode()
+    assert "No certificate has this verification code." in missing.content.decode()
+    assert "Rex Rep" not in missing.content.decode()
+    CertificationAward.objects.filter(pk=award.pk).update(status=AwardStatus.REVOKED)
+    revoked = visitor.get(url, {"code": award.verification_code})
+    assert "This certificate is not valid." in revoked.content.decode()

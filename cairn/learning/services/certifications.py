@@ -582,4 +582,18 @@ def certificate_pdf(award: CertificationAward) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(
+        0,
+        8,
+        _latin1(f"Check it at {verification_url(award)}"),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())
+
+
+def verification_url(award: CertificationAward) -> str:
+    """Return the public address where anyone checks the award by its code."""
+    return f"{settings.SITE_URL}/learning/verify/?code={award.verification_code}"

@@ -367,3 +367,4 @@ def test_the_certificate_is_a_pdf_with_the_name_and_the_code(
     assert "Rex Rep" in text
     assert award.verification_code in text
     assert "Firewall Associate" in text
+    assert f"/learning/verify/?code={award.verification_code}" in text

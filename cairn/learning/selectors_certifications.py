@@ -306,16 +306,15 @@ def _grouped(
         raise ValueError(f"Unknown grouping: {by}")
     # One filter() call: the membership conditions hold for the same membership
     # that the values() below group by.
-    scoped = queryset.filter(
-        **{
-            f"{membership}__status": MembershipStatus.ACTIVE,
-            f"{membership}__program__in": _programs_of(actor),
-        }
-    )
+    conditions: dict[str, Any] = {
+        f"{membership}__status": MembershipStatus.ACTIVE,
+        f"{membership}__program__in": _programs_of(actor),
+    }
     keys = [f"{membership}__program__name"]
     if by == "tier":
-        scoped = scoped.filter(**{f"{membership}__tier__isnull": False})
+        conditions[f"{membership}__tier__isnull"] = False
         keys.append(f"{membership}__tier__name")
+    scoped = queryset.filter(**conditions)
     grouped = (
         scoped.values(*keys)
         .annotate(total=Count("pk"), passed=Count("pk", filter=done))

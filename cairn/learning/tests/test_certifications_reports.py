@@ -31,6 +31,7 @@ from cairn.learning.services.certifications import (
 )
 from cairn.learning.services.enrollment import enroll_in_path
 from cairn.learning.tests.support import published_course
+from cairn.partners.tests.factories import ProgramMembershipFactory
 from conftest import Ecosystem
 
 NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
@@ -218,3 +219,24 @@ def test_the_team_report_shows_overdue_learning_and_expiring_certifications(
         "sam@alpha.example",
     }
     assert CertificationAward.objects.count() == 2
+
+
+def test_a_partner_in_two_programs_counts_once_in_each(ecosystem: Ecosystem) -> None:
+    ProgramMembershipFactory(
+        organization=ecosystem.partner_a, program=ecosystem.other_program, tier=None
+    )
+    course, _ = published_course(lessons=1)
+    path = catalog.create_path(
+        slug="basics", title="Basics", courses=[(course, True)], actor=None
+    )
+    enroll_in_path(ecosystem.partner_a_rep, path, actor=None)
+
+    admin = ecosystem.vendor_admin
+    assert completion_rates_for(admin, by="program") == [
+        RateRow("Referral", 1, 0),
+        RateRow("Resellers", 1, 0),
+    ]
+    assert completion_rates_for(admin, by="tier") == [RateRow("Resellers — Gold", 1, 0)]
+    assert completion_rates_for(admin, by="region") == [
+        RateRow("Europe, Middle East and Africa", 1, 0)
+    ]

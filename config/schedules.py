@@ -27,6 +27,9 @@ SCHEDULES: list[Schedule] = [
     Schedule("cairn.deals.tasks.expire_protection_task", "12 * * * *"),
     # Learning: enrollment rules for people whose tier or membership changed.
     Schedule("cairn.learning.tasks.apply_enrollment_rules_task", "40 2 * * *"),
+    # Certifications: reminders 60/30/7 days before expiry, then the lapse.
+    Schedule("cairn.learning.tasks.remind_expiring_certifications_task", "20 7 * * *"),
+    Schedule("cairn.learning.tasks.lapse_expired_certifications_task", "5 * * * *"),
     # The LRS: copies of programs' statements to external LRSs, retried when down.
     Schedule("cairn.lrs.tasks.forward_statements_task", "* * * * *"),
 ]

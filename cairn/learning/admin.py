@@ -16,8 +16,11 @@ from cairn.core.admin import AuditedModelAdmin
 from cairn.learning.models import (
     Assessment,
     AssessmentAttempt,
+    Certification,
+    CertificationAward,
     Course,
     CourseVersion,
+    CreditCourse,
     EnrollmentRule,
     LearningPath,
     Lesson,
@@ -26,6 +29,7 @@ from cairn.learning.models import (
     Question,
     QuestionOption,
     RubricCriterion,
+    TierCertificationRequirement,
 )
 from cairn.learning.services import catalog
 from cairn.learning.services.enrollment import apply_enrollment_rule
@@ -164,4 +168,45 @@ class AssessmentAttemptAdmin(AuditedModelAdmin):
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class CreditCourseInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CreditCourse
+    extra = 0
+
+
+@admin.register(Certification)
+class CertificationAdmin(AuditedModelAdmin):
+    list_display = ("title", "program", "exam_key", "validity_months", "is_published")
+    search_fields = ("title", "slug", "exam_key")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("paths", "courses")
+    inlines = (CreditCourseInline,)
+
+
+@admin.register(TierCertificationRequirement)
+class TierCertificationRequirementAdmin(AuditedModelAdmin):
+    list_display = ("tier", "certification", "minimum_certified_people")
+
+
+@admin.register(CertificationAward)
+class CertificationAwardAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "certification",
+        "user",
+        "status",
+        "expires_at",
+        "verification_code",
+    )
+    list_filter = ("status", "certification")
+    search_fields = ("verification_code", "user__email")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

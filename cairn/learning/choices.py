@@ -8,6 +8,7 @@ __all__ = [
     "AnswerReview",
     "AssessmentKind",
     "AttemptStatus",
+    "AwardStatus",
     "EnrollmentSource",
     "JobFunction",
     "LessonKind",
@@ -60,3 +61,10 @@ class AttemptStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     AWAITING_EVALUATION = "awaiting_evaluation", "Awaiting evaluation"
     GRADED = "graded", "Graded"
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRING = "expiring", "Expiring soon"
+    LAPSED = "lapsed", "Lapsed"
+    REVOKED = "revoked", "Revoked"

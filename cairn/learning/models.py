@@ -1,5 +1,6 @@
 """Courses and their versions, modules and lessons; learning paths and their
-enrollment rules; enrollments and progress.
+enrollment rules; enrollments and progress; certifications, their awards and the
+certifications each tier requires.
 
 A course is authored as versions: one draft at a time, published versions frozen.
 A learner starts a course on its current published version and finishes on it,
@@ -19,6 +20,7 @@ from cairn.learning.choices import (
     AnswerReview,
     AssessmentKind,
     AttemptStatus,
+    AwardStatus,
     EnrollmentSource,
     JobFunction,
     LessonKind,
@@ -439,6 +441,11 @@ class Assessment(TimeStampedModel):
             ),
         ]
 
+    @property
+    def exam_key(self) -> str:
+        """Return the key certifications name this assessment by as their exam."""
+        return f"assessment-{self.pk}"
+
     def __str__(self) -> str:
         return self.title
 
@@ -589,3 +596,198 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.criterion_id} = {self.points}"
+
+
+class Certification(TimeStampedModel):
+    """A credential earned by completing paths and courses and passing an exam,
+    valid for a number of months and renewed by re-examination or by
+    continuing-education credits.
+
+    The exam is named by `exam_key`, a key the assessments report passes under
+    (see `services.certifications.record_exam_result`).
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    program = models.ForeignKey(
+        "partners.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Only the partners of this program earn it; empty: every partner.",
+    )
+    paths = models.ManyToManyField(
+        LearningPath, blank=True, related_name="+", help_text="Paths to complete."
+    )
+    courses = models.ManyToManyField(
+        Course, blank=True, related_name="+", help_text="Courses to complete."
+    )
+    exam_key = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The exam to pass, by its key; empty: no exam.",
+    )
+    validity_months = models.PositiveSmallIntegerField(default=24)
+    renewal_credits = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Continuing-education credits that renew the award; 0: by exam only.",
+    )
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CreditCourse(models.Model):
+    """A course that gives continuing-education credits towards a certification's
+    renewal, when completed after the award.
+    """
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="credit_courses"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    credits = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["certification", "course"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "course"], name="learning_credit_course_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.credits} credits towards {self.certification}"
+
+
+class CertificationAward(models.Model):
+    """A person's certification: one per person and certification, renewed in
+    place (each renewal starts a new validity period).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="awards"
+    )
+    awarded_at = models.DateTimeField()
+    # The start of the current validity period: the award or its last renewal.
+    period_started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
+    renewal_count = models.PositiveSmallIntegerField(default=0)
+    credits_earned = models.PositiveSmallIntegerField(
+        default=0, help_text="Continuing-education credits of the current period."
+    )
+    reminders_sent = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Days before expiry (60, 30, 7) already reminded this period.",
+    )
+    verification_code = models.CharField(max_length=20, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-awarded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "certification"], name="learning_award_unique"
+            ),
+        ]
+        indexes = [
+            # The daily reminder and lapse jobs scan live awards by expiry.
+            models.Index(
+                fields=["status", "expires_at"], name="learning_award_exp_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certification} ({self.verification_code})"
+
+
+class CertificationCredit(models.Model):
+    """Credits a completed course gave an award towards its renewal."""
+
+    award = models.ForeignKey(
+        CertificationAward, on_delete=models.CASCADE, related_name="credits"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    credits = models.PositiveSmallIntegerField()
+    earned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["award", "earned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "course"], name="learning_credit_once_per_course"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.credits} for {self.course_id}"
+
+
+class ExamResult(models.Model):
+    """A person's submitted exam, by exam key, as the assessments report it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    exam_key = models.CharField(max_length=80)
+    passed = models.BooleanField()
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(
+                fields=["user", "exam_key", "passed"], name="learning_exam_user_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "passed" if self.passed else "failed"
+        return f"{self.user_id} {outcome} {self.exam_key}"
+
+
+class TierCertificationRequirement(models.Model):
+    """A certification a tier requires: at least so many certified people at each
+    partner of the tier.
+    """
+
+    tier = models.ForeignKey(
+        "partners.Tier", on_delete=models.CASCADE, related_name="+"
+    )
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="tier_requirements"
+    )
+    minimum_certified_people = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["tier", "certification"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "certification"], name="learning_tier_cert_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        minimum = self.minimum_certified_people
+        return f"{self.tier}: {minimum} certified in {self.certification}"

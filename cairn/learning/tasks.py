@@ -2,6 +2,10 @@
 
 from django_tasks import task
 
+from cairn.learning.services.certifications import (
+    lapse_expired_awards,
+    remind_expiring_awards,
+)
 from cairn.learning.services.enrollment import apply_enrollment_rules
 
 
@@ -9,3 +13,15 @@ from cairn.learning.services.enrollment import apply_enrollment_rules
 def apply_enrollment_rules_task() -> int:
     """Apply every active enrollment rule; return how many people were enrolled."""
     return apply_enrollment_rules()
+
+
+@task()
+def remind_expiring_certifications_task() -> int:
+    """Send the due reminders of certifications expiring; return how many."""
+    return remind_expiring_awards()
+
+
+@task()
+def lapse_expired_certifications_task() -> int:
+    """Mark certifications past their expiry lapsed; return how many."""
+    return lapse_expired_awards()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairn.learning import views, views_assessments
+from cairn.learning import views, views_assessments, views_certifications
 
 app_name = "learning"
 urlpatterns = [
@@ -67,5 +67,31 @@ urlpatterns = [
         "console/learning/assessments/<int:pk>/analysis/",
         views_assessments.assessment_analysis,
         name="assessment_analysis",
+    ),
+    path(
+        "learning/certifications/",
+        views_certifications.my_certifications,
+        name="my_certifications",
+    ),
+    path(
+        "learning/certifications/<int:pk>/certificate.pdf",
+        views_certifications.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path(
+        "learning/verify/",
+        views_certifications.verify_certificate,
+        name="verify_certificate",
+    ),
+    path("learning/team/", views_certifications.team_learning, name="team_learning"),
+    path(
+        "console/learning/",
+        views_certifications.learning_report,
+        name="learning_report",
+    ),
+    path(
+        "console/learning/awards/<int:pk>/revoke/",
+        views_certifications.award_revoke,
+        name="award_revoke",
     ),
 ]

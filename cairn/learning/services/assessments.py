@@ -41,6 +41,7 @@ from cairn.learning.models import (
     QuestionOption,
 )
 from cairn.learning.services import progress as progress_services
+from cairn.learning.services.certifications import record_exam_result
 from cairn.learning.statements import course_iri, learning_event_data
 
 ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
@@ -556,6 +557,8 @@ def _finish(
         target=attempt,
         data=_event_data(attempt, result=result),
     )
+    # Certifications that require this exam hear of every graded attempt.
+    record_exam_result(learner, assessment.exam_key, passed=passed, at=submitted)
     if passed and assessment.module_id is not None:
         _test_out(attempt)
 

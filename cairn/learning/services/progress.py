@@ -19,6 +19,7 @@ from cairn.learning.models import (
     LessonCompletion,
     PathItem,
 )
+from cairn.learning.services.certifications import course_completed
 from cairn.learning.statements import (
     COURSE_TYPE,
     LESSON_TYPE,
@@ -149,6 +150,8 @@ def _complete_course(progress: CourseProgress, *, actor: Any) -> None:
                     result={"completion": True},
                 ),
             )
+    # Credits towards renewals, and the certifications this completion earned.
+    course_completed(progress, at=now)
 
 
 def path_is_complete(enrollment: Enrollment) -> bool:

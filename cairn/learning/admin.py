@@ -149,7 +149,15 @@ class RubricCriterionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Assessment)
 class AssessmentAdmin(AuditedModelAdmin):
-    list_display = ("title", "kind", "course", "module", "passing_score", "is_active")
+    list_display = (
+        "title",
+        "kind",
+        "course",
+        "module",
+        "passing_score",
+        "exam_key",
+        "is_active",
+    )
     list_filter = ("kind", "is_active")
     search_fields = ("title",)
     filter_horizontal = ("questions",)

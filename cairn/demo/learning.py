@@ -13,8 +13,16 @@ from cairn.accounts.models import User
 from cairn.core.roles import PARTNER_ROLES, Role
 from cairn.demo import blueprint
 from cairn.demo.context import GenerationContext
-from cairn.learning.models import Course
+from cairn.learning.choices import QuestionKind
+from cairn.learning.models import (
+    Assessment,
+    Course,
+    LearningPath,
+    Question,
+    QuestionOption,
+)
 from cairn.learning.services import catalog
+from cairn.learning.services.certifications import create_certification
 from cairn.learning.services.enrollment import (
     apply_enrollment_rule,
     create_enrollment_rule,
@@ -158,6 +166,31 @@ PATHS = [
 ]
 
 
+# The sales exam: (prompt, competency, [(option, is_correct)]).
+EXAM_QUESTIONS = [
+    (
+        "Which edition suits most customers?",
+        "editions",
+        [("Starter", False), ("Business", True), ("Enterprise", False)],
+    ),
+    (
+        "How long do subscriptions run?",
+        "licensing",
+        [("One or three years", True), ("Monthly only", False)],
+    ),
+    (
+        "When should a deal be registered?",
+        "deal registration",
+        [("As soon as it is qualified", True), ("After it is won", False)],
+    ),
+    (
+        "What sets a partner's discount?",
+        "licensing",
+        [("The partner's tier", True), ("The customer's size", False)],
+    ),
+]
+
+
 def generate_learning(context: GenerationContext) -> int:
     """Create the catalog, tracks, rules and persona progress; return enrollments."""
     courses = {}
@@ -192,8 +225,48 @@ def generate_learning(context: GenerationContext) -> int:
             path, job_functions=[track], due_in_days=60, actor=None
         )
         enrolled += apply_enrollment_rule(rule, now=context.now)
+    _exam_and_certification(courses)
     _persona_progress(courses)
     return enrolled
+
+
+def _exam_and_certification(courses: dict[str, Course]) -> None:
+    """Create the sales exam (the bank's four questions, 20 minutes, 75 % to pass)
+    and the certification it completes with the sales track.
+    """
+    questions = []
+    for prompt, competency, options in EXAM_QUESTIONS:
+        question = Question.objects.create(
+            prompt=prompt, kind=QuestionKind.SINGLE, competency=competency
+        )
+        QuestionOption.objects.bulk_create(
+            QuestionOption(
+                question=question, text=text, position=position, is_correct=correct
+            )
+            for position, (text, correct) in enumerate(options)
+        )
+        questions.append(question)
+    exam = Assessment.objects.create(
+        title="Platform sales exam",
+        course=courses["selling-the-platform"],
+        questions_per_attempt=len(questions),
+        passing_score=75,
+        max_attempts=3,
+        cooldown_minutes=60,
+        time_limit_minutes=20,
+    )
+    exam.questions.set(questions)
+    create_certification(
+        slug="platform-sales-associate",
+        title="Platform Sales Associate",
+        description="Knows the platform, its licensing and the rules of engagement.",
+        paths=LearningPath.objects.filter(slug="sales-track"),
+        exam_key=exam.exam_key,
+        validity_months=24,
+        renewal_credits=2,
+        credit_courses={courses["technical-deep-dive"]: 2},
+        actor=None,
+    )
 
 
 def _assign_job_functions(context: GenerationContext) -> None:

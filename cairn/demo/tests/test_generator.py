@@ -13,7 +13,14 @@ from cairn.deals.models import DealRegistration, DirectOpportunity
 from cairn.demo import blueprint, data
 from cairn.demo.generator import EcosystemExistsError, generate_ecosystem
 from cairn.demo.personas import demo_personas
-from cairn.learning.models import Course, CourseProgress, LearningPath
+from cairn.learning.models import (
+    Assessment,
+    Certification,
+    Course,
+    CourseProgress,
+    LearningPath,
+    Question,
+)
 from cairn.partners.choices import MembershipStatus
 from cairn.partners.models import (
     Industry,
@@ -52,6 +59,9 @@ def _fingerprint() -> dict[str, Any]:
 
 
 def _delete_everything() -> None:
+    Certification.objects.all().delete()
+    Assessment.objects.all().delete()
+    Question.objects.all().delete()
     CourseProgress.objects.all().delete()
     LearningPath.objects.all().delete()
     Course.objects.all().delete()

@@ -7,6 +7,8 @@ import pytest
 from cairn.accounts.models import User
 from cairn.demo.generator import generate_ecosystem
 from cairn.learning.models import (
+    Assessment,
+    Certification,
     Course,
     CourseProgress,
     Enrollment,
@@ -20,6 +22,10 @@ def test_the_demo_has_a_catalog_tracks_and_persona_progress() -> None:
     summary: Any = generate_ecosystem(seed=42, partners=6, users_per_partner=4)
 
     assert Course.objects.count() == 3
+    certification = Certification.objects.get(slug="platform-sales-associate")
+    exam = Assessment.objects.get(title="Platform sales exam")
+    assert certification.exam_key == exam.exam_key
+    assert exam.questions.count() == 4
     assert set(LearningPath.objects.values_list("slug", flat=True)) == {
         "sales-track",
         "technical-track",

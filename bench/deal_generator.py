@@ -131,8 +131,8 @@ LANGUAGE_OF = {
     "NL": "nl", "BR": "pt", "PT": "pt",
 }  # fmt: skip
 
-# Words of descriptive names: frequent enough that each appears in about a thousand
-# of 1,000,000 companies, as "Summit" or "Cedar" do in a real customer base.
+# Words of descriptive names, drawn with a skew: at 1,000,000 registrations the
+# commonest is in about 4,500 names, the rarest in about 700 ("Summit", "Cedar").
 DESCRIPTIVE_WORDS = """
 Summit Cedar Granite Harbor Pioneer Apex Liberty Eagle Falcon Phoenix Atlas Orion
 Vertex Horizon Meridian Beacon Anchor Compass Keystone Cornerstone Heritage Legacy
@@ -439,14 +439,16 @@ class Generator:
         words = data.ascii_slug(anyascii(core), separator=" ").split()[:3] or ["co"]
         label = "".join(words) if rng.random() < 0.6 else "-".join(words)
         label = label[:40].strip("-") or "co"
+        # Labels are unique once dashes are set aside: "acme-foods" and "acmefoods"
+        # would be one company's two spellings of its domain.
         candidate = label
-        if candidate in self.used_labels:
+        if candidate.replace("-", "") in self.used_labels:
             candidate = f"{label}-{data.ascii_slug(city)}"[:50]
         number = 2
-        while candidate in self.used_labels:
+        while candidate.replace("-", "") in self.used_labels:
             candidate = f"{label}{number}"
             number += 1
-        self.used_labels.add(candidate)
+        self.used_labels.add(candidate.replace("-", ""))
         return candidate
 
     @staticmethod
@@ -557,14 +559,26 @@ class Generator:
         rng.shuffle(chosen)
         result = []
         duplicate_targets = chosen[:duplicates]
-        # Transliteration variants need names that are not plain ASCII: those
-        # targets go first to the transliteration queries.
-        foreign = [i for i in duplicate_targets if not targets[i].customer_name.isascii()]
-        plain = [i for i in duplicate_targets if targets[i].customer_name.isascii()]
+        # Some variants need a suitable name: a transliteration one that is not
+        # plain ASCII, a word order one of two words or more. Those targets go to
+        # those variants first.
+        needs = {
+            "transliteration": lambda r: not r.customer_name.isascii(),
+            "word_order": lambda r: len(r.core.split()) >= 2,
+        }
+        pools = {
+            kind: [i for i in duplicate_targets if test(targets[i])]
+            for kind, test in needs.items()
+        }
+        taken: set[int] = set()
         for number in range(len(duplicate_targets)):
             kind = DUPLICATE_KINDS[number % len(DUPLICATE_KINDS)]
-            pool = foreign if (kind == "transliteration" and foreign) or not plain else plain
-            result.append(self.duplicate(rng, targets[pool.pop()], kind))
+            pool = [i for i in pools.get(kind, ()) if i not in taken] or [
+                i for i in duplicate_targets if i not in taken
+            ]
+            index = pool[-1]
+            taken.add(index)
+            result.append(self.duplicate(rng, targets[index], kind))
         for number, index in enumerate(chosen[duplicates : duplicates + near_misses]):
             kind = NEAR_MISS_KINDS[number % len(NEAR_MISS_KINDS)]
             result.append(self.near_miss(rng, targets[index], kind))
@@ -755,10 +769,9 @@ class Generator:
         native = not core.isascii()
         name = self.legal_name(rng, core, country, native)
         label = self.domain_label(rng, core, place.city)
-        if kind == "same_name_other_country" and rng.random() < 0.25:
-            # The same name abroad often has the same label under its own suffix.
-            target_domain = self._bare_domain(target.customer_domain)
-            label = target_domain.partition(".")[0] or label
+        # The domain is unrelated to the target's (another label): a namesake with
+        # the same label under another suffix may well be the same group, and is
+        # not labelled "no conflict".
         domain = f"{label}.{self.tld(country)}"
         if domain == self._bare_domain(target.customer_domain):
             domain = f"{label}-{data.ascii_slug(place.city)}.{self.tld(country)}"

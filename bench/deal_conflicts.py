@@ -12,7 +12,6 @@ scan. See bench/README.md.
 """
 
 import argparse
-import bisect
 import json
 import math
 import os
@@ -22,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -235,8 +234,11 @@ class Loader:
     def add(self, registration: Registration) -> None:
         """Queue one registration with its lines and blocking keys."""
         from cairn.deals.choices import OPEN_STATUSES
-        from cairn.deals.matching import DealFacts, blocking_keys, normalize_company_name
-
+        from cairn.deals.matching import (
+            DealFacts,
+            blocking_keys,
+            normalize_company_name,
+        )
         from cairn.deals.models import DealLine, DealMatchKey, DealRegistration
 
         pk = registration.index + 1
@@ -310,13 +312,15 @@ class Loader:
             self._write(NAMES_TABLE, ["registration_id", "name"], self.names)
             self.names = []
 
-    def _write(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def _write(
+        self, table: str, columns: list[str], rows: list[tuple[Any, ...]]
+    ) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
         if self.vendor == "postgresql":
-            with self.connection.cursor() as cursor:
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            sql = f"COPY {table} ({names}) FROM STDIN"
+            with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
             self.connection.connection.executemany(
@@ -348,20 +352,20 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     loader = Loader(partners, users, program)
     kept: list[Registration] = []
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 # The generated rows are consistent by construction: skip the
                 # per-row foreign-key triggers during the bulk load.
                 cursor.execute("SET LOCAL session_replication_role = replica")
-            else:
-                cursor.execute("PRAGMA foreign_keys = OFF")
         for registration in generator.registrations():
             loader.add(registration)
             if registration.status in ("submitted", "under_review", "approved"):
                 # Query targets are open registrations; keep those.
                 kept.append(registration)
             if registration.index and registration.index % 100_000 == 0:
-                print(f"  {registration.index:,} ({time.perf_counter() - started:.0f} s)")
+                print(
+                    f"  {registration.index:,} ({time.perf_counter() - started:.0f} s)"
+                )
         loader.flush()
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(
@@ -372,7 +376,8 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     with connection.cursor() as cursor:
         # As autovacuum would after a bulk load: statistics for the planner, and a
         # visibility map so that key lookups are index-only scans.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     analyze_seconds = time.perf_counter() - started - load_seconds
     targets = generator.query_targets(kept, args.duplicates + args.near_misses)
     by_index = {r.index: r for r in kept}
@@ -415,7 +420,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def check(query: Query, partners: list[int], users: list[int], program: int) -> dict[str, Any]:
+def check(
+    query: Query, partners: list[int], users: list[int], program: int
+) -> dict[str, Any]:
     """Run the product's conflict check for one query, timed, and roll it back.
 
     Returns the milliseconds, the conflicts found, the candidates' count and, for
@@ -475,7 +482,9 @@ def check(query: Query, partners: list[int], users: list[int], program: int) -> 
     return {
         "ms": milliseconds,
         "flagged": [c.other_registration_id for c in conflicts],
-        "codes": sorted({r["code"] for c in conflicts for r in c.reasons if not r["is_counter"]}),
+        "codes": sorted(
+            {r["code"] for c in conflicts for r in c.reasons if not r["is_counter"]}
+        ),
         "candidates": count,
         "target_blocked": target_pk in candidate_ids,
         "target_score": target_score,
@@ -518,7 +527,8 @@ def measure_engine(
     for number, query in enumerate(queries, start=1):
         results.append(check(query, partners, users, program))
         if number % 100 == 0:
-            print(f"  {number:,} checks, p95 so far {percentile([r['ms'] for r in results], 0.95):.1f} ms")
+            so_far = percentile([r["ms"] for r in results], 0.95)
+            print(f"  {number:,} checks, p95 so far {so_far:.1f} ms")
     timings = [r["ms"] for r in results]
     candidates = [r["candidates"] for r in results]
     hits = [q.target + 1 in r["flagged"] for q, r in zip(queries, results, strict=True)]
@@ -535,39 +545,52 @@ def measure_engine(
         **quality(queries, hits, flagged),
         "blocking_recall": round(
             statistics.fmean(
-                r["target_blocked"] for q, r in zip(queries, results, strict=True)
+                r["target_blocked"]
+                for q, r in zip(queries, results, strict=True)
                 if q.label == "duplicate"
-            ), 4,
-        ),  # fmt: skip
+            ),
+            4,
+        ),
     }
     curve = {}
     for threshold in THRESHOLDS:
         curve_hits = [r["target_score"] >= threshold - 1e-9 for r in results]
         curve_flags = [
-            max(r["target_score"], r["best_other"]) >= threshold - 1e-9
-            for r in results
+            max(r["target_score"], r["best_other"]) >= threshold - 1e-9 for r in results
         ]
         curve[f"{threshold:.2f}"] = quality(queries, curve_hits, curve_flags)
     figures["curve"] = curve
     figures["by_kind"] = by_kind(queries, hits, flagged)
     pairs = list(zip(queries, results, strict=True))
+    right = {
+        i for i, (q, r) in enumerate(pairs)
+        if q.label == "duplicate" and q.target + 1 in r["flagged"]
+    }  # fmt: skip
+    wrong = [r for i, (_, r) in enumerate(pairs) if r["flagged"] and i not in right]
     figures["false_positive_reasons"] = Counter(
-        " + ".join(r["codes"]) for q, r in pairs
-        if r["flagged"] and not (q.label == "duplicate" and q.target + 1 in r["flagged"])
-    ).most_common(10)  # fmt: skip
+        " + ".join(r["codes"]) for r in wrong
+    ).most_common(10)
     figures["missed"] = [
         {"kind": q.kind, "blocked": r["target_blocked"], "score": r["target_score"],
          "name": q.registration.customer_name}
         for q, r in pairs if q.label == "duplicate" and q.target + 1 not in r["flagged"]
     ][:40]  # fmt: skip
     figures["slowest"] = [
-        {"ms": round(r["ms"], 1), "candidates": r["candidates"], "name": q.registration.customer_name}
-        for q, r in sorted(zip(queries, results, strict=True), key=lambda p: -p[1]["ms"])[:5]
+        {
+            "ms": round(r["ms"], 1),
+            "candidates": r["candidates"],
+            "name": q.registration.customer_name,
+        }
+        for q, r in sorted(
+            zip(queries, results, strict=True), key=lambda p: -p[1]["ms"]
+        )[:5]
     ]
     return figures
 
 
-def by_kind(queries: list[Query], hits: list[bool], flagged: list[bool]) -> dict[str, str]:
+def by_kind(
+    queries: list[Query], hits: list[bool], flagged: list[bool]
+) -> dict[str, str]:
     """Return, per variant kind, found/total (duplicates) or flagged/total (others)."""
     totals: Counter[str] = Counter()
     good: Counter[str] = Counter()
@@ -650,7 +673,11 @@ def measure_trgm(queries: list[Query], threshold: float) -> dict[str, Any]:
         search(query.registration.customer_name.lower())
     thresholds = [t for t in (0.5, 0.6, 0.7, 0.8, 0.9) if t >= threshold]
     figures = measure_peer(queries, search, thresholds)
-    return {"index_build_seconds": round(build_seconds, 1), "threshold": threshold, **figures}
+    return {
+        "index_build_seconds": round(build_seconds, 1),
+        "threshold": threshold,
+        **figures,
+    }
 
 
 def measure_rapidfuzz(queries: list[Query], cutoff: float) -> dict[str, Any]:
@@ -679,7 +706,12 @@ def measure_rapidfuzz(queries: list[Query], cutoff: float) -> dict[str, Any]:
 
     thresholds = [t / 100 for t in (80, 85, 88, 90, 95, 100) if t >= cutoff]
     figures = measure_peer(queries, search, thresholds)
-    return {"names": len(keys), "load_seconds": round(load_seconds, 1), "cutoff": cutoff, **figures}
+    return {
+        "names": len(keys),
+        "load_seconds": round(load_seconds, 1),
+        "cutoff": cutoff,
+        **figures,
+    }
 
 
 # -- report --------------------------------------------------------------------------
@@ -718,54 +750,41 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
 def print_table(report: dict[str, Any]) -> None:
     """Print the main figures, one line per method."""
     rows = [("method", "p50 ms", "p95 ms", "p99 ms", "recall", "precision", "setting")]
-    engine = report["engine"]
-    rows.append(
-        ("Cairn check (detect_conflicts)", f"{engine['p50_ms']:.1f}", f"{engine['p95_ms']:.1f}",
-         f"{engine['p99_ms']:.1f}", f"{engine['recall']}", f"{engine['precision']}", "score >= 0.60")
-    )  # fmt: skip
+    methods = [("Cairn check (detect_conflicts)", report["engine"], "score >= 0.60")]
     if "pg_trgm" in report:
         peer = report["pg_trgm"]
-        rows.append(
-            ("pg_trgm % (GIN)", f"{peer['p50_ms']:.1f}", f"{peer['p95_ms']:.1f}",
-             f"{peer['p99_ms']:.1f}", f"{peer['recall']}", f"{peer['precision']}",
-             f"similarity >= {peer['best_threshold']} (searched at {peer['threshold']})")
-        )  # fmt: skip
+        setting = (
+            f"similarity >= {peer['best_threshold']} (GIN, % at {peer['threshold']})"
+        )
+        methods.append(("pg_trgm similarity", peer, setting))
     if "rapidfuzz" in report:
         peer = report["rapidfuzz"]
+        setting = f"ratio >= {peer['best_threshold']} (cutoff {peer['cutoff']:g})"
+        methods.append(("RapidFuzz scan", peer, setting))
+    for name, figures, setting in methods:
         rows.append(
-            ("RapidFuzz scan (ratio)", f"{peer['p50_ms']:.1f}", f"{peer['p95_ms']:.1f}",
-             f"{peer['p99_ms']:.1f}", f"{peer['recall']}", f"{peer['precision']}",
-             f"score >= {peer['best_threshold']} (cutoff {peer['cutoff']:g})")
-        )  # fmt: skip
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+            (
+                name,
+                f"{figures['p50_ms']:.1f}",
+                f"{figures['p95_ms']:.1f}",
+                f"{figures['p99_ms']:.1f}",
+                str(figures["recall"]),
+                str(figures["precision"]),
+                setting,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+        cells = zip(row, widths, strict=True)
+        print("  ".join(cell.ljust(width) for cell, width in cells))
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    configure(args.database_url)
-    from django.core.management import call_command
-    from django.db import connection
-
+def bench_actors() -> tuple[list[int], list[int], int]:
+    """Return the generated partners' ids, their users' ids (same order), and the
+    program's id."""
     from cairn.accounts.models import User
     from cairn.partners.models import PartnerOrganization, Program
 
-    call_command("migrate", interactive=False, verbosity=0)
-    meta = read_meta()
-    wanted = (args.seed, args.registrations, args.partners, args.duplicates, args.near_misses)
-    if args.reseed or meta is None or tuple(
-        meta[k] for k in ("seed", "registrations", "partners", "duplicates", "near_misses")
-    ) != wanted:
-        if PartnerOrganization.objects.exists() and not args.reseed:
-            sys.exit(
-                "The benchmark database holds other data: pass --reseed (it is "
-                "emptied), or another --database-url."
-            )
-        empty_database()
-        meta = generate(args)
-    else:
-        print(f"Using the registrations generated on {meta['generated_at']}.")
     program = Program.objects.get(slug="bench-deals").pk
     partners = list(
         PartnerOrganization.objects.order_by("pk").values_list("pk", flat=True)
@@ -775,7 +794,45 @@ def main(argv: list[str] | None = None) -> int:
             "organization_id", "pk"
         )
     )
-    users = [user_of[pk] for pk in partners]
+    return partners, [user_of[pk] for pk in partners], program
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    configure(args.database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cairn.partners.models import PartnerOrganization
+
+    call_command("migrate", interactive=False, verbosity=0)
+    meta = read_meta()
+    wanted = (
+        args.seed,
+        args.registrations,
+        args.partners,
+        args.duplicates,
+        args.near_misses,
+    )
+    if (
+        args.reseed
+        or meta is None
+        or tuple(
+            meta[k]
+            for k in ("seed", "registrations", "partners", "duplicates", "near_misses")
+        )
+        != wanted
+    ):
+        if PartnerOrganization.objects.exists() and not args.reseed:
+            sys.exit(
+                "The benchmark database holds other data: pass --reseed (it is "
+                "emptied), or another --database-url."
+            )
+        empty_database()
+        meta = generate(args)
+    else:
+        print(f"Using the registrations generated on {meta['generated_at']}.")
+    partners, users, program = bench_actors()
     queries = [query_from_json(entry) for entry in meta["queries"]]
     if args.sample:
         queries = [q for q in queries if q.label == "duplicate"][: args.sample] + [

@@ -137,40 +137,41 @@ DESCRIPTIVE_WORDS = """
 Summit Cedar Granite Harbor Pioneer Apex Liberty Eagle Falcon Phoenix Atlas Orion
 Vertex Horizon Meridian Beacon Anchor Compass Keystone Cornerstone Heritage Legacy
 Premier Pinnacle Crest Ridge Valley River Lake Ocean Coastal Bay Prairie Mountain
-Forest Oak Maple Willow Birch Pine Aspen Cypress Sequoia Redwood Elm Ash Laurel
-Ivy Rose Lotus Orchid Jasmine Iris Sage Juniper Magnolia Acacia Bamboo Sterling
-Golden Silver Copper Iron Steel Cobalt Crimson Scarlet Azure Indigo Emerald Sapphire
-Ruby Amber Onyx Pearl Jade Coral Ivory Ebony Blue Green Red White Black Grey
-Northern Southern Eastern Western Central Metro Urban Rural Capital Royal Imperial
-Crown Regal Noble Sovereign Empire Kingdom Republic Union United Allied Alliance
-Federal National Continental Global Universal Infinite Eternal Prime First Alpha
-Beta Delta Gamma Omega Sigma Zenith Nova Stellar Solar Lunar Astro Cosmo Galaxy
-Nebula Comet Meteor Rocket Orbit Quantum Fusion Vector Matrix Nexus Vortex Pulse
-Spark Flash Bolt Thunder Storm Rain Snow Frost Ice Fire Flame Blaze Ember Sun Star
-Moon Sky Cloud Wind Breeze Tide Wave Stream Spring Brook Creek Canyon Mesa Delta
-Harbour Port Bridge Gate Tower Castle Fort Citadel Haven Harvest Orchard Meadow
-Field Garden Grove Park Square Plaza Avenue Street Lane Road Way Path Trail Route
-Voyage Journey Quest Venture Frontier Pathfinder Trailblazer Navigator Explorer
-Ranger Scout Guardian Sentinel Shield Armor Fortress Bastion Vanguard Titan Giant
-Mammoth Lion Tiger Bear Wolf Fox Hawk Raven Owl Swan Dolphin Whale Shark Stallion
-Mustang Bison Elk Moose Lynx Panther Jaguar Cougar Cheetah Leopard Rhino Buffalo
-Bright Clear Pure True Swift Rapid Smart Wise Bold Brave Grand Great Mighty Strong
-Solid Sound Steady Trusted Reliable Precision Accurate Optimal Dynamic Active Agile
-Evergreen Everest Kilimanjaro Alpine Nordic Baltic Atlantic Pacific Arctic Tropic
-Sahara Andes Amazon Danube Rhine Thames Hudson Mississippi Columbia Sierra Rocky
-Highland Lowland Midland Westfield Eastwood Northgate Southport Riverside Lakeside
-Seaside Hillside Parkside Brookside Oakwood Elmwood Pinewood Redwood Greenfield
-Brightwater Clearwater Stillwater Silverstone Blackstone Whitestone Redstone
-Keystone Flagstone Cobblestone Milestone Touchstone Capstone Lodestar Polaris
-Aurora Borealis Equinox Solstice Eclipse Horizon Dawn Dusk Twilight Midnight Noon
-""".split()
+Forest Oak Maple Willow Birch Pine Aspen Cypress Sequoia Redwood Elm Ash Laurel Ivy
+Rose Lotus Orchid Jasmine Iris Sage Juniper Magnolia Acacia Bamboo Sterling Golden
+Silver Copper Iron Steel Cobalt Crimson Scarlet Azure Indigo Emerald Sapphire Ruby
+Amber Onyx Pearl Jade Coral Ivory Ebony Blue Green Red White Black Grey Northern
+Southern Eastern Western Central Metro Urban Rural Capital Royal Imperial Crown
+Regal Noble Sovereign Empire Kingdom Republic Union United Allied Alliance Federal
+National Continental Global Universal Infinite Eternal Prime First Alpha Beta Delta
+Gamma Omega Sigma Zenith Nova Stellar Solar Lunar Astro Cosmo Galaxy Nebula Comet
+Meteor Rocket Orbit Quantum Fusion Vector Matrix Nexus Vortex Pulse Spark Flash Bolt
+Thunder Storm Rain Snow Frost Ice Fire Flame Blaze Ember Sun Star Moon Sky Cloud
+Wind Breeze Tide Wave Stream Spring Brook Creek Canyon Mesa Delta Harbour Port
+Bridge Gate Tower Castle Fort Citadel Haven Harvest Orchard Meadow Field Garden
+Grove Park Square Plaza Avenue Street Lane Road Way Path Trail Route Voyage Journey
+Quest Venture Frontier Pathfinder Trailblazer Navigator Explorer Ranger Scout
+Guardian Sentinel Shield Armor Fortress Bastion Vanguard Titan Giant Mammoth Lion
+Tiger Bear Wolf Fox Hawk Raven Owl Swan Dolphin Whale Shark Stallion Mustang Bison
+Elk Moose Lynx Panther Jaguar Cougar Cheetah Leopard Rhino Buffalo Bright Clear Pure
+True Swift Rapid Smart Wise Bold Brave Grand Great Mighty Strong Solid Sound Steady
+Trusted Reliable Precision Accurate Optimal Dynamic Active Agile Evergreen Everest
+Kilimanjaro Alpine Nordic Baltic Atlantic Pacific Arctic Tropic Sahara Andes Amazon
+Danube Rhine Thames Hudson Mississippi Columbia Sierra Rocky Highland Lowland
+Midland Westfield Eastwood Northgate Southport Riverside Lakeside Seaside Hillside
+Parkside Brookside Oakwood Elmwood Pinewood Redwood Greenfield Brightwater
+Clearwater Stillwater Silverstone Blackstone Whitestone Redstone Keystone Flagstone
+Cobblestone Milestone Touchstone Capstone Lodestar Polaris Aurora Borealis Equinox
+Solstice Eclipse Horizon Dawn Dusk Twilight Midnight Noon
+""".split()  # noqa: SIM905
 DESCRIPTIVE_WEIGHTS = tuple(
     itertools.accumulate(1 / (rank + 40) for rank in range(len(DESCRIPTIVE_WORDS)))
 )
 
 # Syllables of coined brand names ("Zorvika", "Talenta", "Brixon").
-ONSETS = "b br c ch d dr f fl g gr h j k kl l m n p pr qu r s sc sh st t tr v w x z".split()
-VOWELS = "a e i o u a e i o y".split()
+ONSETS = "b br c ch d dr f fl g gr h j k kl l m n p pr qu r s sc sh st t tr v w x z"
+ONSETS_LIST = ONSETS.split()
+VOWELS = "a e i o u a e i o y".split()  # noqa: SIM905
 CODAS = ["", "", "", "n", "r", "x", "l", "s", "m", "k", "t", "nt", "rk", "ll", "ss"]
 
 # Typos by keyboard neighbourhood, for substitutions.
@@ -202,6 +203,10 @@ NATIVE_LEGAL_FORM = re.compile(
 FREE_MAIL = ("gmail.com", "outlook.com", "yahoo.co.uk", "gmx.de", "hotmail.fr")
 
 START = date(2026, 12, 1)
+
+
+_NAME_POOLS: dict[int, data.NamePools] = {}
+_NATIVE_POOLS: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -313,8 +318,10 @@ class Generator:
         self.countries = data.countries()
         self.places = self._places(registrations)
         self.place_weights = list(itertools.accumulate(p.weight for p in self.places))
-        self.names = data.NamePools(seed)
-        self.native_names: dict[str, tuple[str, ...]] = {}
+        # Faker is slow to start per locale: the pools of a seed are drawn once per
+        # process (NamePools draws each source from the seed alone).
+        self.names = _NAME_POOLS.setdefault(seed, data.NamePools(seed))
+        self.native_names = _NATIVE_POOLS.setdefault((seed, registrations), {})
         self.used_labels: set[str] = set()
         self.kinds = {language: words.split() for language, words in KINDS.items()}
         # Partners of very different sizes: a few register most deals.
@@ -351,7 +358,9 @@ class Generator:
         area = 100 + place_index
         if place.country in {"GB", "CA", "NL", "IE"}:
             letters = string.ascii_uppercase
-            return f"{letters[area % 26]}{letters[area // 26 % 26]}{area % 10} {number % 10}{letters[number // 10 % 26]}{letters[number // 260 % 26]}"
+            outward = f"{letters[area % 26]}{letters[area // 26 % 26]}{area % 10}"
+            inward = f"{letters[number // 10 % 26]}{letters[number // 260 % 26]}"
+            return f"{outward} {number % 10}{inward}"
         if place.country == "JP":
             return f"{area:03d}-{number:04d}"
         if place.country == "BR":
@@ -366,7 +375,8 @@ class Generator:
         if locale not in self.native_names:
             fake = Faker(locale)
             fake.seed_instance(self.seed ^ zlib.crc32(locale.encode()))
-            names = {fake.company() for _ in range(20000)}
+            # Enough names that a country's companies rarely share one by chance.
+            names = {fake.company() for _ in range(min(20_000, 200 + self.size // 50))}
             # Faker mixes in English filler ("and Sons", "Group", "PLC") for some
             # locales; keep the names written wholly in the native script.
             native = sorted(n for n in names if not any("a" <= ch <= "z" for ch in n))
@@ -377,7 +387,7 @@ class Generator:
         """Return an invented brand word of two or three syllables."""
         syllables = rng.choice((2, 2, 3))
         word = "".join(
-            rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(syllables)
+            rng.choice(ONSETS_LIST) + rng.choice(VOWELS) for _ in range(syllables)
         ) + rng.choice(CODAS)
         return word.capitalize()
 
@@ -398,7 +408,11 @@ class Generator:
             if rng.random() < 0.7:
                 core = f"{core} {self._kind(rng, country)}"
         elif style < 0.62:
-            sources = self.countries[country].name_sources if country in self.countries else ("en_US",)
+            sources = (
+                self.countries[country].name_sources
+                if country in self.countries
+                else ("en_US",)
+            )
             given, family = self.names.person(rng, sources)
             shape = rng.random()
             if shape < 0.6:
@@ -411,16 +425,22 @@ class Generator:
         elif style < 0.93:
             first = rng.choices(DESCRIPTIVE_WORDS, cum_weights=DESCRIPTIVE_WEIGHTS)[0]
             if rng.random() < 0.45:
-                second = rng.choices(DESCRIPTIVE_WORDS, cum_weights=DESCRIPTIVE_WEIGHTS)[0]
+                second = rng.choices(
+                    DESCRIPTIVE_WORDS, cum_weights=DESCRIPTIVE_WEIGHTS
+                )[0]
                 core = f"{first} {second} {self._kind(rng, country)}"
             else:
                 core = f"{first} {self._kind(rng, country)}"
         else:
-            letters = "".join(rng.choices(string.ascii_uppercase, k=rng.choice((2, 3, 3, 4))))
+            letters = "".join(
+                rng.choices(string.ascii_uppercase, k=rng.choice((2, 3, 3, 4)))
+            )
             core = f"{letters} {self._kind(rng, country)}"
         return core, False
 
-    def legal_name(self, rng: random.Random, core: str, country: str, native: bool) -> str:
+    def legal_name(
+        self, rng: random.Random, core: str, country: str, native: bool
+    ) -> str:
         """Return the core with a legal form of its country, or none."""
         if native or rng.random() < 0.25:
             return core
@@ -463,7 +483,9 @@ class Generator:
         sources = entry.name_sources if entry else ("en_US",)
         return self.names.person(rng, sources)
 
-    def _contact(self, rng: random.Random, country: str, domain: str) -> tuple[str, str]:
+    def _contact(
+        self, rng: random.Random, country: str, domain: str
+    ) -> tuple[str, str]:
         given, family = self._person(rng, country)
         local = data.ascii_slug(anyascii(f"{given}.{family}"), separator=".") or "info"
         roll = rng.random()
@@ -499,7 +521,9 @@ class Generator:
     def registration(self, index: int) -> Registration:
         """Invent the next registration; call in index order."""
         rng = self.rng
-        place_index = rng.choices(range(len(self.places)), cum_weights=self.place_weights)[0]
+        place_index = rng.choices(
+            range(len(self.places)), cum_weights=self.place_weights
+        )[0]
         place = self.places[place_index]
         country = place.country
         core, native = self.company_core(rng, country)
@@ -509,12 +533,16 @@ class Generator:
         written_domain = domain
         if domain and rng.random() < 0.2:
             written_domain = rng.choice(("www.", "https://", "https://www.")) + domain
-        contact_name, email = self._contact(rng, country, domain or f"{label}.{self.tld(country)}")
+        contact_name, email = self._contact(
+            rng, country, domain or f"{label}.{self.tld(country)}"
+        )
         street, postal, lat, lon = self._address(rng, place_index)
         status = rng.choices(STATUSES, cum_weights=STATUS_CUMULATIVE)[0]
         return Registration(
             index=index,
-            partner=rng.choices(range(self.partners), cum_weights=self.partner_weights)[0],
+            partner=rng.choices(range(self.partners), cum_weights=self.partner_weights)[
+                0
+            ],
             status=status,
             customer_name=name,
             customer_domain=written_domain,
@@ -592,17 +620,23 @@ class Generator:
     def _bare_domain(written: str) -> str:
         return written.removeprefix("https://").removeprefix("www.")
 
-    def _close_date(self, rng: random.Random, target: Registration, related: bool) -> date:
+    def _close_date(
+        self, rng: random.Random, target: Registration, related: bool
+    ) -> date:
         if related:
             return target.expected_close_date + timedelta(days=rng.randint(-60, 60))
         return START + timedelta(days=rng.randint(0, 364))
 
-    def _related_products(self, rng: random.Random, target: Registration) -> tuple[str, ...]:
+    def _related_products(
+        self, rng: random.Random, target: Registration
+    ) -> tuple[str, ...]:
         if rng.random() < 0.6:
             return tuple(sorted({rng.choice(target.products), *self._products(rng)}))
         return self._other_products(rng, target)
 
-    def _other_products(self, rng: random.Random, target: Registration) -> tuple[str, ...]:
+    def _other_products(
+        self, rng: random.Random, target: Registration
+    ) -> tuple[str, ...]:
         others = [code for code in PRODUCTS if code not in target.products]
         return tuple(sorted(rng.sample(others, rng.choice((1, 1, 2)))))
 
@@ -617,26 +651,33 @@ class Generator:
         operation = rng.choice(("substitute", "delete", "insert", "transpose"))
         letter = word[position].lower()
         if operation == "substitute":
-            new = word[:position] + rng.choice(NEIGHBOURS.get(letter, "e")) + word[position + 1 :]
+            new = (
+                word[:position]
+                + rng.choice(NEIGHBOURS.get(letter, "e"))
+                + word[position + 1 :]
+            )
         elif operation == "delete":
             new = word[:position] + word[position + 1 :]
         elif operation == "insert":
             new = word[:position] + word[position] + word[position:]
         else:
-            new = word[: position - 1] + word[position] + word[position - 1] + word[position + 1 :]
+            new = (
+                word[: position - 1]
+                + word[position]
+                + word[position - 1]
+                + word[position + 1 :]
+            )
         return text.replace(word, new, 1)
 
     def transliterate(self, text: str) -> str:
         """Return the name as a partner on another keyboard would write it."""
         if text.isascii():
             return text
-        lowered = text.lower()
         if any("\u0400" <= ch <= "\u04ff" for ch in text):
-            latin = text.translate(CYRILLIC).translate(
+            return text.translate(CYRILLIC).translate(
                 {ord(k.upper()): v.capitalize() for k, v in _cyrillic_pairs()}
             )
-            return latin
-        if any(ch in "äöüÄÖÜß" for ch in text) and lowered == text.lower():
+        if any(ch in "äöüÄÖÜß" for ch in text):
             return text.translate(UMLAUTS)
         if all(ord(ch) < 0x250 for ch in text):
             return data.to_ascii(text)  # accents dropped: "Société" -> "Societe"
@@ -658,8 +699,16 @@ class Generator:
         new_domain = domain if give_domain else ""
         email = ""
         if kind == "legal_form":
-            forms = [f for f in self._legal_forms(country) if f.format(name=target.core) != name]
-            name = rng.choice(forms).format(name=target.core) if forms and rng.random() < 0.7 else target.core
+            forms = [
+                f
+                for f in self._legal_forms(country)
+                if f.format(name=target.core) != name
+            ]
+            name = (
+                rng.choice(forms).format(name=target.core)
+                if forms and rng.random() < 0.7
+                else target.core
+            )
         elif kind == "transliteration":
             name = self.transliterate(name)
             if name == target.customer_name:  # plain ASCII: the accents of another
@@ -675,20 +724,37 @@ class Generator:
             name = self.typo(rng, name)
         elif kind == "subdomain":
             if domain:
-                new_domain = rng.choice(("sales.", "eu.", "shop.", "mail.", "www.")) + domain
+                new_domain = (
+                    rng.choice(("sales.", "eu.", "shop.", "mail.", "www.")) + domain
+                )
             name = target.core if rng.random() < 0.5 else name
         elif kind == "other_suffix":
-            label = domain.partition(".")[0] if domain else data.ascii_slug(anyascii(target.core))
+            label = (
+                domain.partition(".")[0]
+                if domain
+                else data.ascii_slug(anyascii(target.core))
+            )
             new_domain = f"{label}.{rng.choice(('com', 'net', 'eu', 'io', 'de', 'fr'))}"
             if domain and new_domain == domain:
                 new_domain = f"{label}.org"
             name = self.typo(rng, target.core) if rng.random() < 0.3 else target.core
         elif kind == "contact_email_domain":
             new_domain = ""
-            email_domain = domain or self._bare_domain(target.contact_email.partition("@")[2])
-            if email_domain and email_domain.partition(".")[0] not in {"gmail", "outlook", "yahoo", "gmx", "hotmail"}:
+            email_domain = domain or self._bare_domain(
+                target.contact_email.partition("@")[2]
+            )
+            if email_domain and email_domain.partition(".")[0] not in {
+                "gmail",
+                "outlook",
+                "yahoo",
+                "gmx",
+                "hotmail",
+            }:
                 given, family = self._person(rng, country)
-                local = data.ascii_slug(anyascii(f"{given}.{family}"), separator=".") or "info"
+                local = (
+                    data.ascii_slug(anyascii(f"{given}.{family}"), separator=".")
+                    or "info"
+                )
                 email = f"{local}@{email_domain}"
             name = self.typo(rng, name) if rng.random() < 0.5 else target.core
         elif kind == "nearby_address":
@@ -697,9 +763,13 @@ class Generator:
             name = self.typo(rng, name) if rng.random() < 0.6 else target.core
         if not email:
             contact_domain = new_domain or ""
-            contact_name, email = self._contact(rng, country, self._bare_domain(contact_domain))
-            if not contact_domain and "@" in email and not any(
-                email.endswith(free) for free in FREE_MAIL
+            contact_name, email = self._contact(
+                rng, country, self._bare_domain(contact_domain)
+            )
+            if (
+                not contact_domain
+                and "@" in email
+                and not any(email.endswith(free) for free in FREE_MAIL)
             ):
                 email = ""
         else:
@@ -741,18 +811,21 @@ class Generator:
         place_index = target.place
         core = target.core
         if kind == "same_name_other_country":
-            others = [i for i, p in enumerate(self.places) if p.country != target.country]
+            others = [
+                i for i, p in enumerate(self.places) if p.country != target.country
+            ]
             place_index = rng.choice(others)
         elif kind == "same_name_other_city":
             same = [
-                i for i, p in enumerate(self.places)
+                i
+                for i, p in enumerate(self.places)
                 if p.country == target.country and i != target.place
             ]
             place_index = rng.choice(same) if same else target.place
         elif kind == "similar_name":
             words = core.split()
             if len(words) >= 2 and rng.random() < 0.5:
-                # Another business of the same name stem: "Cedar Foods", "Cedar Freight".
+                # Another business of the same stem: "Cedar Foods", "Cedar Freight".
                 kind_word = self._kind(rng, target.country)
                 while kind_word == words[-1]:
                     kind_word = self._kind(rng, target.country)
@@ -777,7 +850,10 @@ class Generator:
             domain = f"{label}-{data.ascii_slug(place.city)}.{self.tld(country)}"
         contact_name, email = self._contact(rng, country, domain)
         if kind == "neighbour" and target.postal_code:
-            street, postal = f"{rng.randint(1, 250)} {rng.choice(place.streets)}", target.postal_code
+            street, postal = (
+                f"{rng.randint(1, 250)} {rng.choice(place.streets)}",
+                target.postal_code,
+            )
             lat, lon = None, None
             products = target.products
         else:
@@ -811,7 +887,11 @@ class Generator:
 
 
 def _cyrillic_pairs() -> list[tuple[str, str]]:
-    return [(chr(code), CYRILLIC[code]) for code in CYRILLIC if isinstance(CYRILLIC[code], str)]
+    return [
+        (chr(code), CYRILLIC[code])
+        for code in CYRILLIC
+        if isinstance(CYRILLIC[code], str)
+    ]
 
 
 def query_from_json(entry: dict[str, Any]) -> Query:

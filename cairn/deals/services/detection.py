@@ -81,9 +81,10 @@ def split_stop_keys(keys: set[str]) -> tuple[set[str], set[str]]:
         return set(keys), set()
     table = DealMatchKey._meta.db_table
     # One row of capped counts: each bucket is read through the key index up to
-    # one row past the limit, never whole.
+    # one row past the limit, never whole. The SQL holds the model's table name
+    # and placeholders only.
     counts_sql = ", ".join(
-        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE key = %s LIMIT %s) b{i})"
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE key = %s LIMIT %s) b{i})"  # noqa: S608
         for i in range(len(countable))
     )
     params: list[Any] = []

@@ -70,6 +70,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--peers", choices=("auto", "none", "rapidfuzz", "all"), default="auto",
         help="auto: pg_trgm and RapidFuzz on PostgreSQL, none on SQLite.",
     )  # fmt: skip
+    parser.add_argument(
+        "--peer-sample", type=int, default=0,
+        help="Measure the peers on the first N queries of each label (default: all).",
+    )  # fmt: skip
     parser.add_argument("--trgm-threshold", type=float, default=0.5)
     parser.add_argument("--rapidfuzz-cutoff", type=float, default=80.0)
     parser.add_argument("--json", type=Path, help="Also write the results here.")
@@ -560,6 +564,7 @@ def measure_engine(
         ]
         curve[f"{threshold:.2f}"] = quality(queries, curve_hits, curve_flags)
     figures["curve"] = curve
+    figures["per_query"] = list(zip(hits, flagged, strict=True))
     figures["by_kind"] = by_kind(queries, hits, flagged)
     pairs = list(zip(queries, results, strict=True))
     right = {
@@ -779,6 +784,25 @@ def print_table(report: dict[str, Any]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in cells))
 
 
+def _first_of_each_label(queries: list[Query], count: int) -> list[Query]:
+    return [q for q in queries if q.label == "duplicate"][:count] + [
+        q for q in queries if q.label == "near_miss"
+    ][:count]
+
+
+def _subset_quality(
+    queries: list[Query], per_query: list[tuple[bool, bool]], subset: list[Query]
+) -> dict[str, Any]:
+    """Return the engine's recall and precision on a subset of the queries."""
+    chosen = {id(q) for q in subset}
+    picked = [
+        (q, hf) for q, hf in zip(queries, per_query, strict=True) if id(q) in chosen
+    ]
+    return quality(
+        [q for q, _ in picked], [hf[0] for _, hf in picked], [hf[1] for _, hf in picked]
+    )
+
+
 def bench_actors() -> tuple[list[int], list[int], int]:
     """Return the generated partners' ids, their users' ids (same order), and the
     program's id."""
@@ -835,24 +859,29 @@ def main(argv: list[str] | None = None) -> int:
     partners, users, program = bench_actors()
     queries = [query_from_json(entry) for entry in meta["queries"]]
     if args.sample:
-        queries = [q for q in queries if q.label == "duplicate"][: args.sample] + [
-            q for q in queries if q.label == "near_miss"
-        ][: args.sample]
+        queries = _first_of_each_label(queries, args.sample)
     print(f"Checking {len(queries):,} labelled queries ({args.warmups} warm-ups)...")
     report: dict[str, Any] = {
         "environment": environment(args),
         "generation": {k: v for k, v in meta.items() if k != "queries"},
         "engine": measure_engine(queries, args, partners, users, program),
     }
+    peer_queries = queries
+    if args.peer_sample:
+        peer_queries = _first_of_each_label(queries, args.peer_sample)
+        report["engine_on_peer_sample"] = _subset_quality(
+            queries, report["engine"]["per_query"], peer_queries
+        )
+    report["engine"].pop("per_query")
     peers = args.peers
     if peers == "auto":
         peers = "all" if connection.vendor == "postgresql" else "none"
     if peers == "all" and connection.vendor == "postgresql":
         print("pg_trgm peer...")
-        report["pg_trgm"] = measure_trgm(queries, args.trgm_threshold)
+        report["pg_trgm"] = measure_trgm(peer_queries, args.trgm_threshold)
     if peers in ("all", "rapidfuzz"):
         print("RapidFuzz peer...")
-        report["rapidfuzz"] = measure_rapidfuzz(queries, args.rapidfuzz_cutoff)
+        report["rapidfuzz"] = measure_rapidfuzz(peer_queries, args.rapidfuzz_cutoff)
     print()
     print_table(report)
     print()

@@ -425,14 +425,20 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def check(
-    query: Query, partners: list[int], users: list[int], program: int
+    query: Query,
+    partners: list[int],
+    users: list[int],
+    program: int,
+    *,
+    count_queries: bool = False,
 ) -> dict[str, Any]:
     """Run the product's conflict check for one query, timed, and roll it back.
 
     Returns the milliseconds, the conflicts found, the candidates' count and, for
     the threshold curve, the best score of the target and of any other candidate.
     """
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from cairn.deals.facts import facts_of_registration
     from cairn.deals.matching import blocking_keys, compare
@@ -454,8 +460,18 @@ def check(
             for code in registration.products
         )
         started = time.perf_counter()
-        conflicts = detect_conflicts(draft)
+        cpu_started = time.process_time()
+        if count_queries:  # warm-ups only: capturing slows each query a little
+            with CaptureQueriesContext(connection) as captured:
+                conflicts = detect_conflicts(draft)
+            statements = len(captured)
+        else:
+            conflicts = detect_conflicts(draft)
+            statements = 0
         milliseconds = (time.perf_counter() - started) * 1000
+        # The process's own CPU time: the check's Python work, without the waits
+        # for the database and for a core on a busy machine.
+        cpu_milliseconds = (time.process_time() - cpu_started) * 1000
         # Untimed: what the check looked at, to explain its result.
         facts = facts_of_registration(draft)
         keys = blocking_keys(facts)
@@ -485,6 +501,8 @@ def check(
         transaction.set_rollback(True)
     return {
         "ms": milliseconds,
+        "cpu_ms": cpu_milliseconds,
+        "statements": statements,
         "flagged": [c.other_registration_id for c in conflicts],
         "codes": sorted(
             {r["code"] for c in conflicts for r in c.reasons if not r["is_counter"]}
@@ -525,8 +543,10 @@ def measure_engine(
     users: list[int], program: int,
 ) -> dict[str, Any]:  # fmt: skip
     """Time the product's check over every query; return latency and quality."""
-    for query in queries[: args.warmups]:
-        check(query, partners, users, program)
+    warmups = [
+        check(query, partners, users, program, count_queries=True)
+        for query in queries[: args.warmups]
+    ]
     results = []
     for number, query in enumerate(queries, start=1):
         results.append(check(query, partners, users, program))
@@ -543,6 +563,9 @@ def measure_engine(
         "p99_ms": round(percentile(timings, 0.99), 2),
         "max_ms": round(max(timings), 2),
         "mean_ms": round(statistics.fmean(timings), 2),
+        "cpu_p50_ms": round(percentile([r["cpu_ms"] for r in results], 0.50), 2),
+        "cpu_p95_ms": round(percentile([r["cpu_ms"] for r in results], 0.95), 2),
+        "statements_per_check": sorted({r["statements"] for r in warmups}),
         "candidates_p50": percentile(candidates, 0.50),
         "candidates_p95": percentile(candidates, 0.95),
         "candidates_max": max(candidates),

@@ -27,12 +27,14 @@ further lock is needed.
 from typing import Any
 
 from django.db import connection
+from django.db.models import Prefetch
 
 from cairn.deals.choices import OPEN_STATUSES
 from cairn.deals.facts import facts_of_direct_opportunity, facts_of_registration
 from cairn.deals.matching import blocking_keys, compare, is_conflict
 from cairn.deals.models import (
     DealConflict,
+    DealLine,
     DealMatchKey,
     DealRegistration,
     DirectOpportunity,
@@ -41,6 +43,17 @@ from cairn.deals.models import (
 # First argument of the two-key form of pg_advisory_xact_lock: keeps these locks
 # apart from any other advisory locks of the database.
 ADVISORY_LOCK_NAMESPACE = 0x0DEA1
+
+# Largest bucket a blocking key may fetch alone. Every candidate costs a row, its
+# lines and a comparison (about 40 µs in all); bench/deal_conflicts.py measured the
+# check at 1,000,000 registrations with this limit (docs/performance.md).
+MAX_KEY_BUCKET = 300
+# The fields of a registration that facts_of_registration reads.
+CANDIDATE_FIELDS = (
+    "organization_id", "customer_name", "customer_domain", "contact_email", "country",
+    "city", "postal_code", "latitude", "longitude", "expected_close_date",
+    "submitted_at",
+)  # fmt: skip
 
 
 def lock_keys(keys: set[str]) -> None:
@@ -53,6 +66,50 @@ def lock_keys(keys: set[str]) -> None:
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                 [ADVISORY_LOCK_NAMESPACE, key],
             )
+
+
+def split_stop_keys(keys: set[str]) -> tuple[set[str], set[str]]:
+    """Return (selective keys, stop keys): a stop key is shared by more than
+    `MAX_KEY_BUCKET` registrations and direct opportunities, a name word such as
+    "foods" or "summit", or a busy postal code.
+
+    Domain keys are never stop keys: every registration under a domain label is a
+    claim on that customer, or on a namesake, and must be compared.
+    """
+    countable = sorted(key for key in keys if not key.startswith("d:"))
+    if not countable:
+        return set(keys), set()
+    table = DealMatchKey._meta.db_table
+    # One row of capped counts: each bucket is read through the key index up to
+    # one row past the limit, never whole. The SQL holds the model's table name
+    # and placeholders only.
+    counts_sql = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE key = %s LIMIT %s) b{i})"  # noqa: S608
+        for i in range(len(countable))
+    )
+    params: list[Any] = []
+    for key in countable:
+        params += [key, MAX_KEY_BUCKET + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts_sql}", params)
+        counts = cursor.fetchone()
+    stop = {
+        key
+        for key, count in zip(countable, counts, strict=True)
+        if count > MAX_KEY_BUCKET
+    }
+    return set(keys) - stop, stop
+
+
+def candidate_key_rows(keys: set[str]) -> Any:
+    """Return the match keys through which a registration's candidates are found:
+    those of its selective keys. A stop key alone would fetch thousands of
+    registrations that share one common word with it; the registrations it would
+    rightly find share a selective key too (the name's skeleton, another word, the
+    domain or the postal code), which bench/deal_conflicts.py measures as recall.
+    """
+    selective, _ = split_stop_keys(keys)
+    return DealMatchKey.objects.filter(key__in=selective)
 
 
 def replace_match_keys(
@@ -95,7 +152,7 @@ def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
     lock_keys(keys)
     replace_match_keys(keys, registration=registration)
     paired_registrations, paired_directs = _already_paired(registration)
-    matching_keys = DealMatchKey.objects.filter(key__in=keys)
+    matching_keys = candidate_key_rows(keys)
     candidates = (
         DealRegistration.objects.filter(
             status__in=OPEN_STATUSES,
@@ -105,7 +162,11 @@ def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
         )
         .exclude(pk=registration.pk)
         .exclude(pk__in=paired_registrations)
-        .prefetch_related("lines")
+        # Only what the matcher reads: each candidate is one row to build.
+        .only(*CANDIDATE_FIELDS)
+        .prefetch_related(
+            Prefetch("lines", DealLine.objects.only("registration_id", "product_code"))
+        )
         .order_by("submitted_at", "pk")
     )
     directs = (

@@ -1,0 +1,108 @@
+"""Conflict detection at submission: stop keys and the candidates they leave out."""
+
+from typing import Any
+
+import pytest
+
+from cairn.deals.models import DealConflict, DealMatchKey, DirectOpportunity
+from cairn.deals.services import detection
+from cairn.deals.tests.support import ACME, register
+
+# "Acme Corp" against "Acme Corporation": the same name, and nothing else to share
+# a key through (no domain, no contact, no postal code; "acm" is too short a
+# skeleton), so the pair meets through the one word key "t:acme" alone.
+ACME_BY_NAME_ONLY: dict[str, Any] = {
+    **ACME,
+    "customer_name": "Acme Corp",
+    "customer_domain": "",
+    "contact_email": "",
+    "postal_code": "",
+    "street": "",
+}
+
+
+def _direct_opportunities_with_key(key: str, count: int) -> None:
+    for number in range(count):
+        opportunity = DirectOpportunity.objects.create(
+            external_id=f"SF-{key}-{number}",
+            company_name=f"Other {number}",
+            country="FR",
+        )
+        DealMatchKey.objects.create(direct_opportunity=opportunity, key=key)
+
+
+def test_keys_over_the_bucket_limit_are_stop_keys(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given three rows under "t:acme", two under "p:FR:75002", three under a domain
+    monkeypatch.setattr(detection, "MAX_KEY_BUCKET", 2)
+    _direct_opportunities_with_key("t:acme", 3)
+    _direct_opportunities_with_key("p:FR:75002", 2)
+    _direct_opportunities_with_key("d:acmeindustries", 3)
+
+    # when
+    selective, stop = detection.split_stop_keys(
+        {"t:acme", "p:FR:75002", "d:acmeindustries", "s:unknown"}
+    )
+
+    # then domain keys are never stop keys, whatever their bucket
+    assert stop == {"t:acme"}
+    assert selective == {"p:FR:75002", "d:acmeindustries", "s:unknown"}
+
+
+def test_a_registration_with_only_domain_keys_counts_nothing(db: Any) -> None:
+    # when
+    selective, stop = detection.split_stop_keys({"d:acme"})
+
+    # then
+    assert (selective, stop) == ({"d:acme"}, set())
+
+
+def test_a_name_shared_through_a_small_bucket_is_a_conflict(ecosystem: Any) -> None:
+    # given
+    first = register(ecosystem, ecosystem.partner_a_rep)
+
+    # when
+    second = register(ecosystem, ecosystem.partner_b_rep, ACME_BY_NAME_ONLY)
+
+    # then
+    conflict = DealConflict.objects.get()
+    assert (conflict.registration, conflict.other_registration) == (second, first)
+    assert set(conflict.reason_codes) == {
+        "SAME_COMPANY_NAME",
+        "NEARBY_ADDRESS",  # the same city, one side without postal code
+        "OVERLAPPING_PRODUCTS",
+        "CLOSE_DATES",
+    }
+
+
+def test_a_name_shared_only_through_a_stop_key_is_not_compared(
+    ecosystem: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given "t:acme" names more registrations than the limit
+    register(ecosystem, ecosystem.partner_a_rep)
+    monkeypatch.setattr(detection, "MAX_KEY_BUCKET", 0)
+
+    # when
+    register(ecosystem, ecosystem.partner_b_rep, ACME_BY_NAME_ONLY)
+
+    # then the trade-off the benchmark measures: no candidate, no conflict
+    assert not DealConflict.objects.exists()
+
+
+def test_a_shared_domain_finds_the_claim_even_when_every_other_key_is_common(
+    ecosystem: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    first = register(ecosystem, ecosystem.partner_a_rep)
+    monkeypatch.setattr(detection, "MAX_KEY_BUCKET", 0)
+
+    # when
+    second = register(
+        ecosystem, ecosystem.partner_b_rep, customer_name="ACME Corp.", postal_code=""
+    )
+
+    # then
+    conflict = DealConflict.objects.get()
+    assert (conflict.registration, conflict.other_registration) == (second, first)
+    assert "SAME_DOMAIN" in conflict.reason_codes

@@ -288,6 +288,8 @@ class DealStatusChange(models.Model):
         ordering = ["registration", "at", "id"]
         indexes = [
             models.Index(fields=["registration", "at"], name="deal_history_idx"),
+            # Service levels read the decisions of a period.
+            models.Index(fields=["to_status", "at"], name="deal_history_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -336,9 +338,7 @@ class DirectOpportunity(TimeStampedModel):
     # the direct sales cycle (opened to closed) with the partners'.
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    outcome = models.CharField(
-        max_length=10, choices=DirectOutcome.choices, blank=True
-    )
+    outcome = models.CharField(max_length=10, choices=DirectOutcome.choices, blank=True)
 
     objects: ClassVar[Any] = DirectOpportunityQuerySet.as_manager()
 

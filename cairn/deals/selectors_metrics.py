@@ -1,0 +1,561 @@
+"""Service levels, deal velocity and partner-sourced revenue, read for the actor.
+
+Counts and sums are aggregated in the database. Weekday-hour durations and
+percentiles are computed in Python over one row per decided registration of the
+period (a few columns each), because SQLite has no percentile function and neither
+database knows business days; the number of queries does not grow with the rows.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from cairn.core.access import NotFound
+from cairn.deals import metrics, policies
+from cairn.deals.choices import (
+    PENDING_STATUSES,
+    DirectOutcome,
+    PartnerRole,
+    RegistrationStatus,
+    SalesStage,
+)
+from cairn.deals.models import (
+    DealRegistration,
+    DealStageChange,
+    DealStatusChange,
+    DirectOpportunity,
+)
+from cairn.deals.services._common import add_business_days
+from cairn.partners import selectors as partner_selectors
+
+PERIODS = (30, 90, 365)
+DEFAULT_PERIOD = 90
+# Partners see the median of the last 90 days, once it rests on enough decisions to
+# say something and to say nothing about any one registration.
+PARTNER_WINDOW_DAYS = 90
+PARTNER_MIN_DECISIONS = 5
+DEFAULT_REVIEW_DAYS = 2
+# The first of these steps after submission is the vendor's decision.
+DECISION_STATUSES = (
+    RegistrationStatus.APPROVED,
+    RegistrationStatus.REJECTED,
+    RegistrationStatus.MORE_INFO_REQUESTED,
+)
+P90 = 0.9
+AUTOMATIC = "Automatic rule"
+SOURCED_ROLES = frozenset({PartnerRole.RESELL, PartnerRole.REFERRAL})
+CLOSED_STAGES = (SalesStage.WON, SalesStage.LOST)
+# Velocity phases, in the order of the board's columns.
+PHASES = (
+    ("review", "Submitted to approved"),
+    (SalesStage.QUALIFIED.value, "Approved or qualified"),
+    (SalesStage.PROPOSAL.value, "Proposal"),
+)
+
+Money = list[tuple[str, Decimal]]
+
+
+def _since(period_days: int, now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=period_days)
+
+
+def _first_decisions(registrations: QuerySet[Any]) -> QuerySet[Any]:
+    """Return the first decision step of each registration, as history rows."""
+    earlier = DealStatusChange.objects.filter(
+        registration=OuterRef("registration"), to_status__in=DECISION_STATUSES
+    ).filter(Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")))
+    return DealStatusChange.objects.filter(
+        to_status__in=DECISION_STATUSES,
+        registration__in=registrations.values("pk"),
+        registration__submitted_at__isnull=False,
+    ).filter(~Exists(earlier))
+
+
+# Service levels
+
+
+@dataclass
+class ServiceLevelRow:
+    """The service-level figures of one program, one approver or all."""
+
+    label: str
+    hours: list[float] = field(default_factory=list)
+    within_deadline: int = 0
+    overdue: int | None = None
+    escalations: int | None = None
+
+    @property
+    def decided(self) -> int:
+        """Return how many registrations were decided."""
+        return len(self.hours)
+
+    @property
+    def median_hours(self) -> float | None:
+        """Return the median time to decision in weekday hours."""
+        return metrics.median(self.hours)
+
+    @property
+    def p90_hours(self) -> float | None:
+        """Return the 90th percentile (nearest rank) in weekday hours."""
+        return metrics.percentile(self.hours, P90)
+
+    @property
+    def compliance(self) -> float | None:
+        """Return the share decided within the review deadline (0 to 1)."""
+        return self.within_deadline / self.decided if self.decided else None
+
+    @property
+    def median_text(self) -> str:
+        """Say the median for people."""
+        return metrics.describe_hours(self.median_hours)
+
+    @property
+    def compliance_text(self) -> str:
+        """Say the compliance as a percentage."""
+        return metrics.describe_share(self.compliance)
+
+    @property
+    def p90_text(self) -> str:
+        """Say the 90th percentile for people."""
+        return metrics.describe_hours(self.p90_hours)
+
+    def add(self, hours: float, *, is_within: bool) -> None:
+        """Count one decided registration."""
+        self.hours.append(hours)
+        self.within_deadline += int(is_within)
+
+
+@dataclass(frozen=True)
+class ServiceLevels:
+    """The vendor's review service levels over a period."""
+
+    period_days: int
+    since: datetime.datetime
+    until: datetime.datetime
+    overall: ServiceLevelRow
+    by_program: list[ServiceLevelRow]
+    by_approver: list[ServiceLevelRow]
+
+
+def service_levels_for(
+    actor: Any,
+    *,
+    period_days: int = DEFAULT_PERIOD,
+    now: datetime.datetime | None = None,
+) -> ServiceLevels:
+    """Return the time to decision, deadline compliance, overdue registrations and
+    escalations of the registrations in the vendor staff member's scope.
+
+    Time to decision runs from a registration's first submission to its first
+    decision (approved, rejected or more information requested), in weekday hours;
+    the period holds the registrations first decided in it. Compliance compares the
+    first decision with the deadline of the first submission: the program's review
+    business days after it. Overdue counts pending registrations past their deadline
+    now; escalations count the escalation steps of the period.
+    """
+    if not policies.can_view_service_levels(actor):
+        raise NotFound
+    now = now or timezone.now()
+    since = _since(period_days, now)
+    visible = DealRegistration.objects.visible_to(actor)
+    decisions = (
+        _first_decisions(visible)
+        .filter(at__gt=since, at__lte=now)
+        .values(
+            "at",
+            "actor_id",
+            "actor__full_name",
+            "actor__email",
+            "registration__submitted_at",
+            "registration__program_id",
+            "registration__program__name",
+            "registration__program__deal_settings__review_business_days",
+        )
+        .order_by("registration__program__name", "at", "pk")
+    )
+    overall = ServiceLevelRow(label="All programs", overdue=0, escalations=0)
+    programs: dict[int, ServiceLevelRow] = {}
+    approvers: dict[int | None, ServiceLevelRow] = {}
+    for row in decisions:
+        submitted = row["registration__submitted_at"]
+        days = (
+            row["registration__program__deal_settings__review_business_days"]
+            or DEFAULT_REVIEW_DAYS
+        )
+        is_within = row["at"] <= add_business_days(submitted, days)
+        hours = metrics.weekday_hours(submitted, row["at"])
+        overall.add(hours, is_within=is_within)
+        program = programs.setdefault(
+            row["registration__program_id"],
+            ServiceLevelRow(
+                label=row["registration__program__name"], overdue=0, escalations=0
+            ),
+        )
+        program.add(hours, is_within=is_within)
+        approver = approvers.setdefault(
+            row["actor_id"],
+            ServiceLevelRow(
+                label=(row["actor__full_name"] or row["actor__email"])
+                if row["actor_id"]
+                else AUTOMATIC
+            ),
+        )
+        approver.add(hours, is_within=is_within)
+    _count_into(
+        programs,
+        overall,
+        "overdue",
+        visible.filter(status__in=PENDING_STATUSES, review_due_at__lte=now)
+        .values("program_id", program_name=F("program__name"))
+        .annotate(count=Count("pk")),
+    )
+    _count_into(
+        programs,
+        overall,
+        "escalations",
+        DealStatusChange.objects.filter(
+            registration__in=visible.values("pk"),
+            from_status=F("to_status"),
+            at__gt=since,
+            at__lte=now,
+        )
+        .values(
+            program_id=F("registration__program_id"),
+            program_name=F("registration__program__name"),
+        )
+        .annotate(count=Count("pk")),
+    )
+    return ServiceLevels(
+        period_days=period_days,
+        since=since,
+        until=now,
+        overall=overall,
+        by_program=sorted(programs.values(), key=lambda row: row.label),
+        by_approver=sorted(
+            approvers.values(), key=lambda row: (row.label == AUTOMATIC, row.label)
+        ),
+    )
+
+
+def _count_into(
+    programs: dict[int, ServiceLevelRow],
+    overall: ServiceLevelRow,
+    attribute: str,
+    counts: Iterable[dict[str, Any]],
+) -> None:
+    for row in counts:
+        program = programs.setdefault(
+            row["program_id"],
+            ServiceLevelRow(label=row["program_name"], overdue=0, escalations=0),
+        )
+        setattr(program, attribute, getattr(program, attribute) + row["count"])
+        setattr(overall, attribute, getattr(overall, attribute) + row["count"])
+
+
+@dataclass(frozen=True)
+class ProgramDecisionTime:
+    """The vendor's measured time to decision in one program, as partners see it."""
+
+    program_id: int
+    program_name: str
+    decided: int
+    median_hours: float | None
+
+    @property
+    def is_measured(self) -> bool:
+        """Say whether enough registrations were decided to show the median."""
+        return self.decided >= PARTNER_MIN_DECISIONS
+
+    @property
+    def median_text(self) -> str:
+        """Say the median for people."""
+        return metrics.describe_hours(self.median_hours if self.is_measured else None)
+
+
+def decision_times_for(
+    actor: Any,
+    *,
+    program_ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[ProgramDecisionTime]:
+    """Return the vendor's median time to decision over the last 90 days in each
+    program the actor may see (or in the given ones among them).
+
+    The median is measured over every partner's registrations of the program, since
+    it describes the vendor; nothing says who decided, and below five decisions no
+    figure is given.
+    """
+    now = now or timezone.now()
+    programs = partner_selectors.list_programs_for(actor)
+    if program_ids is not None:
+        programs = programs.filter(pk__in=list(program_ids))
+    names = dict(programs.order_by("name", "pk").values_list("pk", "name"))
+    hours: dict[int, list[float]] = defaultdict(list)
+    decisions = (
+        _first_decisions(DealRegistration.objects.filter(program_id__in=list(names)))
+        .filter(at__gt=_since(PARTNER_WINDOW_DAYS, now), at__lte=now)
+        .values_list("registration__program_id", "registration__submitted_at", "at")
+    )
+    for program_id, submitted, decided in decisions:
+        hours[program_id].append(metrics.weekday_hours(submitted, decided))
+    return [
+        ProgramDecisionTime(
+            program_id=pk,
+            program_name=name,
+            decided=len(hours[pk]),
+            median_hours=metrics.median(hours[pk]),
+        )
+        for pk, name in names.items()
+    ]
+
+
+# Velocity and revenue
+
+
+@dataclass
+class PhaseFigures:
+    """The days deals spent in one phase of the pipeline."""
+
+    key: str
+    label: str
+    days: list[float] = field(default_factory=list)
+
+    @property
+    def deals(self) -> int:
+        """Return how many deals passed through the phase."""
+        return len(self.days)
+
+    @property
+    def average_days(self) -> float | None:
+        """Return the mean days in the phase."""
+        return metrics.mean(self.days)
+
+    @property
+    def median_days(self) -> float | None:
+        """Return the median days in the phase."""
+        return metrics.median(self.days)
+
+    @property
+    def average_text(self) -> str:
+        """Say the mean for people."""
+        return metrics.describe_days(self.average_days)
+
+    @property
+    def median_text(self) -> str:
+        """Say the median for people."""
+        return metrics.describe_days(self.median_days)
+
+
+@dataclass
+class CycleFigures:
+    """Closed deals of one motion (partner-involved or direct) and their cycle."""
+
+    label: str
+    won: int = 0
+    lost: int = 0
+    cycle_days: list[float] = field(default_factory=list)
+    won_amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> int:
+        """Return how many deals were won or lost."""
+        return self.won + self.lost
+
+    @property
+    def win_rate(self) -> float | None:
+        """Return the share of closed deals that were won (0 to 1)."""
+        return self.won / self.closed if self.closed else None
+
+    @property
+    def average_days(self) -> float | None:
+        """Return the mean sales cycle in calendar days."""
+        return metrics.mean(self.cycle_days)
+
+    @property
+    def median_days(self) -> float | None:
+        """Return the median sales cycle in calendar days."""
+        return metrics.median(self.cycle_days)
+
+    @property
+    def average_text(self) -> str:
+        """Say the mean cycle for people."""
+        return metrics.describe_days(self.average_days)
+
+    @property
+    def median_text(self) -> str:
+        """Say the median cycle for people."""
+        return metrics.describe_days(self.median_days)
+
+    @property
+    def win_rate_text(self) -> str:
+        """Say the win rate as a percentage."""
+        return metrics.describe_share(self.win_rate)
+
+    @property
+    def won_totals(self) -> Money:
+        """Return the won amounts, one per currency, by currency code."""
+        return sorted(self.won_amounts.items())
+
+
+@dataclass(frozen=True)
+class Velocity:
+    """Deal velocity and partner revenue over a period."""
+
+    period_days: int
+    since: datetime.datetime
+    until: datetime.datetime
+    phases: list[PhaseFigures]
+    partner: CycleFigures
+    direct: CycleFigures | None
+    sourced: Money
+    influenced: Money
+    sourced_deals: int
+    influenced_deals: int
+
+
+def _add_money(totals: dict[str, Decimal], currency: str, amount: Decimal) -> None:
+    totals[currency] = totals.get(currency, Decimal("0")) + amount
+
+
+def velocity_for(
+    actor: Any,
+    *,
+    period_days: int = DEFAULT_PERIOD,
+    now: datetime.datetime | None = None,
+) -> Velocity:
+    """Return the days per phase and the sales cycle of the deals won or lost in
+    the period that the vendor staff member may see, the direct pipeline's cycle
+    for comparison, and the won amounts sourced and influenced by partners.
+
+    Phases come from the status and stage history: submitted to approved; approved
+    (or qualified) to proposal or close; proposal to close. A deal that returns to a
+    phase adds its time there again.
+    """
+    if not policies.can_view_service_levels(actor):
+        raise NotFound
+    now = now or timezone.now()
+    since = _since(period_days, now)
+    visible = DealRegistration.objects.visible_to(actor)
+    approved_at = (
+        DealStatusChange.objects.filter(
+            registration=OuterRef("registration"),
+            to_status=RegistrationStatus.APPROVED,
+        )
+        .order_by("at", "pk")
+        .values("at")[:1]
+    )
+    closes = DealStageChange.objects.filter(
+        registration__in=visible.values("pk"),
+        to_stage__in=CLOSED_STAGES,
+        at__gt=since,
+        at__lte=now,
+    )
+    closed = list(
+        closes.annotate(approved_at=Subquery(approved_at)).values(
+            "registration_id",
+            "to_stage",
+            "at",
+            "approved_at",
+            "registration__submitted_at",
+            "registration__partner_role",
+            "registration__currency",
+            "registration__amount",
+        )
+    )
+    moves: dict[int, list[tuple[datetime.datetime, str]]] = defaultdict(list)
+    for registration_id, at, to_stage in (
+        DealStageChange.objects.filter(
+            registration_id__in=closes.values("registration_id")
+        )
+        .order_by("registration_id", "at", "pk")
+        .values_list("registration_id", "at", "to_stage")
+    ):
+        moves[registration_id].append((at, to_stage))
+    phases = {key: PhaseFigures(key=key, label=label) for key, label in PHASES}
+    partner = CycleFigures(label="Partner-involved")
+    sourced: dict[str, Decimal] = {}
+    influenced: dict[str, Decimal] = {}
+    sourced_deals = influenced_deals = 0
+    for row in closed:
+        _add_phases(phases, row, moves[row["registration_id"]])
+        submitted = row["registration__submitted_at"]
+        if submitted is not None:
+            partner.cycle_days.append(metrics.days_between(submitted, row["at"]))
+        if row["to_stage"] != SalesStage.WON:
+            partner.lost += 1
+            continue
+        partner.won += 1
+        currency, amount = row["registration__currency"], row["registration__amount"]
+        _add_money(partner.won_amounts, currency, amount)
+        if row["registration__partner_role"] in SOURCED_ROLES:
+            _add_money(sourced, currency, amount)
+            sourced_deals += 1
+        else:
+            _add_money(influenced, currency, amount)
+            influenced_deals += 1
+    return Velocity(
+        period_days=period_days,
+        since=since,
+        until=now,
+        phases=list(phases.values()),
+        partner=partner,
+        direct=_direct_cycle(actor, since=since, now=now),
+        sourced=sorted(sourced.items()),
+        influenced=sorted(influenced.items()),
+        sourced_deals=sourced_deals,
+        influenced_deals=influenced_deals,
+    )
+
+
+def _add_phases(
+    phases: dict[str, PhaseFigures],
+    row: dict[str, Any],
+    moves: list[tuple[datetime.datetime, str]],
+) -> None:
+    submitted, approved = row["registration__submitted_at"], row["approved_at"]
+    if submitted is not None and approved is not None:
+        phases["review"].days.append(metrics.days_between(submitted, approved))
+    # An approved deal without a stage yet is counted as qualified, as on the board.
+    current, entered = SalesStage.QUALIFIED.value, approved
+    spent: dict[str, float] = defaultdict(float)
+    for at, to_stage in moves:
+        if entered is not None and current in phases:
+            spent[current] += metrics.days_between(entered, at)
+        current, entered = to_stage, at
+        if to_stage in CLOSED_STAGES:
+            break
+    for key, days in spent.items():
+        phases[key].days.append(days)
+
+
+def _direct_cycle(
+    actor: Any, *, since: datetime.datetime, now: datetime.datetime
+) -> CycleFigures | None:
+    """Return the direct opportunities closed in the period, or None when the
+    direct pipeline has no closed opportunity with its dates at all.
+    """
+    direct = DirectOpportunity.objects.visible_to(actor).filter(
+        ~Q(outcome=""), opened_on__isnull=False, closed_on__isnull=False
+    )
+    rows = list(
+        direct.filter(
+            closed_on__gt=since.date(), closed_on__lte=now.date()
+        ).values_list("opened_on", "closed_on", "outcome", "currency", "amount")
+    )
+    if not rows and not direct.exists():
+        return None
+    figures = CycleFigures(label="Direct")
+    for opened_on, closed_on, outcome, currency, amount in rows:
+        figures.cycle_days.append(float((closed_on - opened_on).days))
+        if outcome == DirectOutcome.WON:
+            figures.won += 1
+            _add_money(figures.won_amounts, currency, amount)
+        else:
+            figures.lost += 1
+    return figures

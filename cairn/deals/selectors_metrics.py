@@ -285,14 +285,15 @@ def decision_times_for(
     now: datetime.datetime | None = None,
 ) -> list[ProgramDecisionTime]:
     """Return the vendor's median time to decision over the last 90 days in each
-    program the actor may see (or in the given ones among them).
+    program of the actor's partners' memberships (or in the given ones among them).
 
     The median is measured over every partner's registrations of the program, since
     it describes the vendor; nothing says who decided, and below five decisions no
     figure is given.
     """
     now = now or timezone.now()
-    programs = partner_selectors.list_programs_for(actor)
+    member_of = partner_selectors.list_memberships_for(actor).values("program_id")
+    programs = partner_selectors.list_programs_for(actor).filter(pk__in=member_of)
     if program_ids is not None:
         programs = programs.filter(pk__in=list(program_ids))
     names = dict(programs.order_by("name", "pk").values_list("pk", "name"))

@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 
 from cairn.deals import metrics, policies
@@ -110,7 +121,9 @@ def list_pipeline_for(
         registrations = registrations.filter(
             Q(customer_name__icontains=search) | Q(customer_domain__icontains=search)
         )
-    return registrations.order_by(F("expected_close_date").asc(nulls_last=True), "pk")
+    return registrations.select_related(
+        "program", "organization", "registered_by"
+    ).order_by(F("expected_close_date").asc(nulls_last=True), "pk")
 
 
 @dataclass(frozen=True)
@@ -181,7 +194,6 @@ def board_for(
             )
         )
         .filter(rank__lte=cards_per_column)
-        .select_related("program", "organization", "registered_by")
     )
     for registration in ranked:
         columns[registration.column].cards.append(
@@ -210,6 +222,7 @@ def export_rows_for(
             registered_by_name=Coalesce(
                 NullIf(F("registered_by__full_name"), Value("")),
                 F("registered_by__email"),
+                output_field=CharField(),
             )
         )
         .values_list(*(path for _, path in EXPORT_COLUMNS))

@@ -185,16 +185,15 @@ def board_for(
         column = columns[row["column"]]
         column.count += row["count"]
         column.totals.append((row["currency"], row["total"] or Decimal("0")))
-    ranked = (
-        on_board.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[board_column()],
-                order_by=[F("expected_close_date").asc(nulls_last=True), F("pk").asc()],
-            )
+    if cards_per_column <= 0:
+        return list(columns.values())
+    ranked = on_board.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[board_column()],
+            order_by=[F("expected_close_date").asc(nulls_last=True), F("pk").asc()],
         )
-        .filter(rank__lte=cards_per_column)
-    )
+    ).filter(rank__lte=cards_per_column)
     for registration in ranked:
         columns[registration.column].cards.append(
             Card(

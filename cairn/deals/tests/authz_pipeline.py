@@ -1,4 +1,5 @@
-"""Authorization rules of the pipeline, export, service-level and velocity pages.
+"""Authorization rules of the pipeline, export, service-level and velocity pages,
+and of the deal-metrics API.
 
 The partner pipeline and its export are partner pages (their scope is tested in
 test_views_pipeline: partner B's deals never appear in partner A's); the console
@@ -10,6 +11,7 @@ from typing import Any
 from cairn.core.authz import Rule
 from cairn.deals import services
 from cairn.deals.tests.authz import PARTNER_PAGE, PARTNER_POST_ONLY, VENDOR_PAGE
+from cairn.deals.tests.authz_api import SIGNED_IN, VENDOR_STAFF
 from cairn.deals.tests.support import UNRELATED
 
 
@@ -58,4 +60,15 @@ RULES = [
     Rule("deals:service_levels", query="?period=-1", expect=VENDOR_PAGE),
     Rule("deals:velocity", expect=VENDOR_PAGE),
     Rule("deals:velocity", query="?period=bogus", expect=VENDOR_PAGE),
+    # API
+    Rule("deal-metrics-service-levels", expect=VENDOR_STAFF),
+    Rule("deal-metrics-service-levels", query="?period=365", expect=VENDOR_STAFF),
+    Rule("deal-metrics-velocity", expect=VENDOR_STAFF),
+    Rule("deal-metrics-decision-times", expect=SIGNED_IN),
+    Rule("deal-metrics-pipeline", expect=SIGNED_IN),
+    Rule(
+        "deal-metrics-pipeline",
+        query="?status=approved&sales_stage=won&close_from=2026-01-01&search=acme",
+        expect=SIGNED_IN,
+    ),
 ]

@@ -57,7 +57,7 @@ def test_median_and_mean_of_nothing_are_none() -> None:
 @pytest.mark.parametrize(
     ("value", "cell"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+33 1 23", "'+33 1 23"),
         ("-Minus GmbH", "'-Minus GmbH"),
         ("@SUM(A1)", "'@SUM(A1)"),

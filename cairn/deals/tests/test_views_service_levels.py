@@ -17,7 +17,9 @@ def _decided(ecosystem: Any, count: int) -> list[Any]:
     """Decide `count` registrations of partner B, the n-th after n + 1 hours."""
     registrations = []
     for number in range(count):
-        registration = submit(ecosystem.partner_b_rep, ecosystem.program, number, at(23))
+        registration = submit(
+            ecosystem.partner_b_rep, ecosystem.program, number, at(23)
+        )
         approve(registration, ecosystem.channel_manager, at(23, 10 + number))
         registrations.append(registration)
     return registrations

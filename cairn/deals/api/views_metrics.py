@@ -57,6 +57,9 @@ class DealMetricsViewSet(ScopedViewSet):
     """Figures about deal registrations, computed for the actor's scope."""
 
     queryset = DealRegistration.objects.none()
+    # Figures, not rows: nothing to page through, order or search.
+    pagination_class = None
+    filter_backends = ()
 
     def scoped_queryset(self, actor: Any) -> QuerySet[Any]:
         return selectors.list_registrations_for(actor)

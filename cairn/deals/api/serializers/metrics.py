@@ -153,7 +153,9 @@ class PipelineQuerySerializer(serializers.Serializer[Any]):
         choices=[s for s in RegistrationStatus.values if s != "draft"], required=False
     )
     sales_stage = serializers.ChoiceField(choices=SalesStage.values, required=False)
-    program = serializers.IntegerField(required=False, min_value=1)
+    program = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="A program's id."
+    )
     partner = serializers.CharField(
         required=False, max_length=100, help_text="Partner name contains (vendor)."
     )

@@ -32,6 +32,10 @@ class DirectOpportunitySerializer(serializers.ModelSerializer[DirectOpportunity]
     country = CountryField()  # type: ignore[no-untyped-call]
     currency = serializers.CharField(read_only=True, help_text=CURRENCY_HELP)
     amount = MoneyField(read_only=True)
+    # Blank until the opportunity is won or lost.
+    outcome = serializers.ChoiceField(
+        choices=DirectOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = DirectOpportunity

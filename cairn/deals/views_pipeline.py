@@ -12,7 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,9 +62,11 @@ def _pipeline_page(
     filters = form.filters()
     view = request.GET.get("view")
     view = view if view in dict(VIEWS) else "board"
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("view", None)
+    # The filters as links carry them: empty fields, the page and the view left out.
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in {"page", "view"}:
+            query.setlist(key, [value for value in values if value])
     context: dict[str, Any] = {
         "form": form,
         "nav": nav,

@@ -479,3 +479,17 @@ def test_the_board_shows_the_first_cards_of_a_long_column(
     review = response.context["columns"][0]
     assert (review.count, len(review.cards), review.hidden) == (30, 25, 5)
     assert "5 more" in response.content.decode()
+
+
+def test_the_export_and_view_links_carry_the_filters(
+    ecosystem: Any, clients: dict[str, Client]
+) -> None:
+    response = clients["partner_a_rep"].get(
+        reverse("deals:pipeline"),
+        {"search": "quill", "status": "", "view": "board", "page": "2"},
+        headers={"HX-Request": "true"},
+    )
+
+    content = response.content.decode()
+    assert 'href="/deals/pipeline/export.csv?search=quill"' in content
+    assert 'href="/deals/pipeline/?search=quill&amp;view=list"' in content

@@ -47,7 +47,7 @@ def test_a_rep_moves_a_deal_on_the_board(
 
     page.goto(f"{live_server.url}/deals/pipeline/")
     assert _violations(page) == ""
-    qualified = page.locator("section.board-column", has_text="Approved, qualified")
+    qualified = page.get_by_role("region", name="Approved, qualified")
     expect(qualified).to_contain_text("2 deals")
     expect(qualified).to_contain_text("48,000.00 EUR")
     expect(qualified).to_contain_text("1,500.00 USD")
@@ -56,7 +56,7 @@ def test_a_rep_moves_a_deal_on_the_board(
         "form", has=page.get_by_label("Move Nordwind Logistik GmbH to")
     ).get_by_role("button", name="Move").click()
 
-    proposal = page.locator("section.board-column", has_text="Proposal")
+    proposal = page.get_by_role("region", name="Proposal")
     expect(
         page.get_by_text("Nordwind Logistik GmbH moved to Proposal.")
     ).to_be_visible()
@@ -69,9 +69,7 @@ def test_a_rep_moves_a_deal_on_the_board(
     expect(export).to_have_attribute(
         "href", re.compile(r"export\.csv\?.*search=kestrel")
     )
-    expect(
-        page.locator("section.board-column", has_text="Proposal")
-    ).not_to_contain_text("Nordwind")
+    expect(page.get_by_role("region", name="Proposal")).not_to_contain_text("Nordwind")
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ BOARD_COLUMNS = (
     (SalesStage.LOST.value, "Lost"),
 )
 CARDS_PER_COLUMN = 25
+CENT = Decimal("0.01")
 EXPORT_CHUNK = 2000
 EXPORT_COLUMNS = (
     ("id", "pk"),
@@ -184,7 +185,9 @@ def board_for(
     ):
         column = columns[row["column"]]
         column.count += row["count"]
-        column.totals.append((row["currency"], row["total"] or Decimal("0")))
+        # SQLite's sum drops trailing zeros: amounts keep their cents.
+        total = (row["total"] or Decimal("0")).quantize(CENT)
+        column.totals.append((row["currency"], total))
     if cards_per_column <= 0:
         return list(columns.values())
     ranked = on_board.annotate(

@@ -86,7 +86,9 @@ def _pipeline_page(
         )
     template = "deals/pipeline.html"
     htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
+    # Only the filters, views and pages ask for the results; a boosted stage move
+    # that lands here after its redirect wants the whole page with its message.
+    if htmx and htmx.target == "results" and not htmx.history_restore_request:
         template += "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
@@ -164,7 +166,7 @@ def pipeline_stage(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{registration.customer_name}: {error}")
         return _back_to_board(request, target)
     try:
-        services.update_sales_stage(
+        registration = services.update_sales_stage(
             registration,
             actor=request.user,
             stage=form.cleaned_data["stage"],

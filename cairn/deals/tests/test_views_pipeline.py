@@ -108,8 +108,8 @@ def test_a_rep_board_shows_their_deals_by_stage_with_sums_per_currency(
         "Tundra Energy AS",
     ]
     content = response.content.decode()
-    assert "1,000.00 EUR" in content
-    assert "500.00 USD" in content
+    assert "<li class=\"nowrap\">1,000.00 EUR</li>" in content
+    assert "<li class=\"nowrap\">500.00 USD</li>" in content
 
 
 def test_a_partner_admin_board_holds_the_organization_and_nothing_of_partner_b(
@@ -162,7 +162,9 @@ def test_board_filters_and_their_partial(
         url, {"close_from": "2026-07-01", "close_to": "2026-12-31"}
     )
     partial = clients["vendor_admin"].get(
-        url, {"program": ecosystem.other_program.pk}, headers={"HX-Request": "true"}
+        url,
+        {"program": ecosystem.other_program.pk},
+        headers={"HX-Request": "true", "HX-Target": "results"},
     )
 
     assert _names(by_partner) == ["Juniper Textiles SL"]
@@ -487,9 +489,27 @@ def test_the_export_and_view_links_carry_the_filters(
     response = clients["partner_a_rep"].get(
         reverse("deals:pipeline"),
         {"search": "quill", "status": "", "view": "board", "page": "2"},
-        headers={"HX-Request": "true"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
     )
 
     content = response.content.decode()
     assert 'href="/deals/pipeline/export.csv?search=quill"' in content
     assert 'href="/deals/pipeline/?search=quill&amp;view=list"' in content
+
+
+def test_a_boosted_move_comes_back_to_the_whole_board_with_its_message(
+    ecosystem: Any, clients: dict[str, Client]
+) -> None:
+    deals = _pipeline(ecosystem)
+    client = clients["partner_a_rep"]
+
+    moved = client.post(
+        reverse("deals:pipeline_stage", args=[deals["approved"].pk]),
+        {"stage": "won"},
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
+    )
+    board = client.get(moved["Location"], headers={"HX-Request": "true"})
+
+    content = board.content.decode()
+    assert "<h1>Deal pipeline</h1>" in content
+    assert "Orchid Pharma SpA moved to Won." in content

@@ -21,24 +21,41 @@ def weekday_hours(start: datetime.datetime, end: datetime.datetime) -> float:
 
     The review deadline counts Monday to Friday, so the time a registration waits
     over a weekend is not held against its reviewers. Public holidays are not known.
+    Constant time, whatever the span: it runs once per decided registration.
     """
     start = start.astimezone(datetime.UTC)
     end = end.astimezone(datetime.UTC)
     if end <= start:
         return 0.0
-    full_weeks = (end - start).days // 7
-    # A whole week holds five weekdays whatever day it starts on.
-    total = datetime.timedelta(days=5 * full_weeks)
-    cursor = start + datetime.timedelta(weeks=full_weeks)
-    while cursor < end:
-        midnight = (cursor + datetime.timedelta(days=1)).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-        segment_end = min(midnight, end)
-        if cursor.weekday() < SATURDAY:
-            total += segment_end - cursor
-        cursor = segment_end
-    return total.total_seconds() / SECONDS_PER_HOUR
+    start_midnight = _midnight(start)
+    end_midnight = _midnight(end)
+    if start_midnight == end_midnight:
+        seconds = (end - start).total_seconds() if _is_weekday(start) else 0.0
+        return seconds / SECONDS_PER_HOUR
+    first_day_end = start_midnight + datetime.timedelta(days=1)
+    seconds = 0.0
+    if _is_weekday(start):
+        seconds += (first_day_end - start).total_seconds()
+    if _is_weekday(end):
+        seconds += (end - end_midnight).total_seconds()
+    whole_days = _weekdays_between(first_day_end.date(), end_midnight.date())
+    return seconds / SECONDS_PER_HOUR + whole_days * HOURS_PER_DAY
+
+
+def _midnight(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _is_weekday(moment: datetime.datetime | datetime.date) -> bool:
+    return moment.weekday() < SATURDAY
+
+
+def _weekdays_between(first: datetime.date, end: datetime.date) -> int:
+    """Count the Mondays to Fridays from `first` up to, not including, `end`."""
+    full_weeks, rest = divmod((end - first).days, 7)
+    return full_weeks * 5 + sum(
+        1 for offset in range(rest) if (first.weekday() + offset) % 7 < SATURDAY
+    )
 
 
 def days_between(start: datetime.datetime, end: datetime.datetime) -> float:

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cairn.core.access import NotFound
@@ -40,6 +50,9 @@ DEFAULT_PERIOD = 90
 # say something and to say nothing about any one registration.
 PARTNER_WINDOW_DAYS = 90
 PARTNER_MIN_DECISIONS = 5
+# Shown on every deal list: the median of a program's latest decisions of the window
+# keeps the page's cost bounded however busy the program is.
+PARTNER_SAMPLE = 1000
 DEFAULT_REVIEW_DAYS = 2
 # The first of these steps after submission is the vendor's decision.
 DECISION_STATUSES = (
@@ -287,9 +300,9 @@ def decision_times_for(
     """Return the vendor's median time to decision over the last 90 days in each
     program of the actor's partners' memberships (or in the given ones among them).
 
-    The median is measured over every partner's registrations of the program, since
-    it describes the vendor; nothing says who decided, and below five decisions no
-    figure is given.
+    The median is measured over every partner's registrations of the program (the
+    latest 1,000 first decisions of the window at most), since it describes the
+    vendor; nothing says who decided, and below five decisions no figure is given.
     """
     now = now or timezone.now()
     member_of = partner_selectors.list_memberships_for(actor).values("program_id")
@@ -301,6 +314,14 @@ def decision_times_for(
     decisions = (
         _first_decisions(DealRegistration.objects.filter(program_id__in=list(names)))
         .filter(at__gt=_since(PARTNER_WINDOW_DAYS, now), at__lte=now)
+        .annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=[F("registration__program_id")],
+                order_by=[F("at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(recency__lte=PARTNER_SAMPLE)
         .values_list("registration__program_id", "registration__submitted_at", "at")
     )
     for program_id, submitted, decided in decisions:

@@ -80,3 +80,20 @@ def test_durations_are_said_in_hours_then_business_days() -> None:
     assert metrics.describe_hours(None) == "—"
     assert metrics.describe_days(2.25) == "2.2 days"
     assert metrics.describe_share(0.755) == "76%"
+
+
+def test_weekday_hours_agree_with_counting_hour_by_hour() -> None:
+    origin = _at(1)  # a Sunday
+    hour = datetime.timedelta(hours=1)
+    mismatches = []
+    for start_hour in range(0, 21 * 24, 7):
+        for length in range(0, 400, 13):
+            start = origin + start_hour * hour
+            end = start + length * hour
+            counted = sum(
+                1 for step in range(length) if (start + step * hour).weekday() < 5
+            )
+            if metrics.weekday_hours(start, end) != counted:
+                mismatches.append((start, end))
+
+    assert mismatches == []

@@ -180,3 +180,20 @@ def test_service_levels_read_a_bounded_number_of_queries(
         )
 
     assert figures.overall.decided == 10
+
+
+def test_the_partner_median_reads_the_latest_decisions_only(
+    ecosystem: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(selectors_metrics, "PARTNER_SAMPLE", 3)
+    monkeypatch.setattr(selectors_metrics, "PARTNER_MIN_DECISIONS", 1)
+    for number in range(5):
+        registration = submit(
+            ecosystem.partner_b_rep, ecosystem.program, number, at(23)
+        )
+        approve(registration, ecosystem.channel_manager, at(23, 10 + number))
+
+    times = selectors_metrics.decision_times_for(ecosystem.partner_a_rep, now=NOW)
+
+    # The latest three decisions took 3, 4 and 5 hours.
+    assert [(t.decided, t.median_hours) for t in times] == [(3, 4.0)]

@@ -32,6 +32,7 @@ from cairn.deals import (
     selectors_metrics,
     selectors_pipeline,
     selectors_portal,
+    selectors_velocity,
     services,
 )
 from cairn.deals.forms_pipeline import (
@@ -227,7 +228,7 @@ def velocity(request: HttpRequest) -> HttpResponse:
     partner-sourced against partner-influenced won revenue over a period.
     """
     form = PeriodForm(request.GET)
-    figures = selectors_metrics.velocity_for(
+    figures = selectors_velocity.velocity_for(
         request.user, period_days=form.period_days()
     )
     return render(

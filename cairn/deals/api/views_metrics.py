@@ -16,7 +16,12 @@ from rest_framework.response import Response
 
 from cairn.core.api.permissions import HasTokenScope, IsActor, IsVendorStaff
 from cairn.core.api.views import ScopedViewSet
-from cairn.deals import selectors, selectors_metrics, selectors_pipeline
+from cairn.deals import (
+    selectors,
+    selectors_metrics,
+    selectors_pipeline,
+    selectors_velocity,
+)
 from cairn.deals.api.serializers.metrics import (
     BoardColumnSerializer,
     PeriodQuerySerializer,
@@ -34,7 +39,7 @@ def _money(totals: list[tuple[str, Decimal]]) -> list[dict[str, Any]]:
     return [{"currency": currency, "amount": amount} for currency, amount in totals]
 
 
-def _cycle(figures: selectors_metrics.CycleFigures) -> dict[str, Any]:
+def _cycle(figures: selectors_velocity.CycleFigures) -> dict[str, Any]:
     return {
         "label": figures.label,
         "closed": figures.closed,
@@ -89,7 +94,7 @@ class DealMetricsViewSet(ScopedViewSet):
     @action(detail=False, permission_classes=VENDOR_PERMISSIONS)
     def velocity(self, request: Request) -> Response:
         """Return days per stage, sales cycles and won revenue."""
-        figures = selectors_metrics.velocity_for(
+        figures = selectors_velocity.velocity_for(
             request.user, period_days=_period(request)
         )
         data = {

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from cairn.core.access import NotFound
-from cairn.deals import selectors_metrics, services
+from cairn.deals import selectors_metrics, selectors_velocity, services
 from cairn.deals.tests.factories import DealProgramSettingsFactory
 from cairn.deals.tests.pipeline_support import approve, at, submit
 
@@ -139,7 +139,7 @@ def test_partners_are_refused_the_vendor_figures(ecosystem: Any) -> None:
     with pytest.raises(NotFound):
         selectors_metrics.service_levels_for(ecosystem.partner_a_admin, now=NOW)
     with pytest.raises(NotFound):
-        selectors_metrics.velocity_for(ecosystem.partner_a_admin, now=NOW)
+        selectors_velocity.velocity_for(ecosystem.partner_a_admin, now=NOW)
 
 
 def test_partners_see_the_program_median_once_five_decisions_were_made(

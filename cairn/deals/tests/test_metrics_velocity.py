@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from cairn.deals import selectors_metrics, services
+from cairn.deals import selectors_velocity, services
 from cairn.deals.models import DealStageChange, DirectOpportunity
 from cairn.deals.tests.factories import DirectOpportunityFactory
 from cairn.deals.tests.pipeline_support import approve, at, move, submit
@@ -85,7 +85,7 @@ def test_a_stage_move_is_kept_in_the_stage_history(ecosystem: Any) -> None:
 def test_days_per_stage_and_the_partner_sales_cycle(ecosystem: Any) -> None:
     _won_and_lost(ecosystem)
 
-    figures = selectors_metrics.velocity_for(
+    figures = selectors_velocity.velocity_for(
         ecosystem.vendor_admin, period_days=30, now=NOW
     )
 
@@ -110,7 +110,7 @@ def test_days_per_stage_and_the_partner_sales_cycle(ecosystem: Any) -> None:
 def test_sourced_and_influenced_revenue_per_currency(ecosystem: Any) -> None:
     _won_and_lost(ecosystem)
 
-    figures = selectors_metrics.velocity_for(
+    figures = selectors_velocity.velocity_for(
         ecosystem.vendor_admin, period_days=30, now=NOW
     )
 
@@ -129,7 +129,7 @@ def test_a_shorter_period_leaves_out_earlier_closes(ecosystem: Any) -> None:
     _won_and_lost(ecosystem)
 
     # From 21 March noon: only V1 (24 March) and V4 (25 March) closed.
-    figures = selectors_metrics.velocity_for(
+    figures = selectors_velocity.velocity_for(
         ecosystem.vendor_admin, period_days=10, now=NOW
     )
 
@@ -150,10 +150,10 @@ def test_a_channel_manager_counts_only_their_partners_deals(ecosystem: Any) -> N
     approve(other, ecosystem.vendor_admin, at(3))
     move(other, ecosystem.partner_c_admin, "won", at(20))
 
-    managed = selectors_metrics.velocity_for(
+    managed = selectors_velocity.velocity_for(
         ecosystem.channel_manager, period_days=30, now=NOW
     )
-    everything = selectors_metrics.velocity_for(
+    everything = selectors_velocity.velocity_for(
         ecosystem.vendor_admin, period_days=30, now=NOW
     )
 
@@ -184,7 +184,7 @@ def test_direct_cycle_compares_with_the_partners(ecosystem: Any) -> None:
     )
     DirectOpportunityFactory(opened_on=datetime.date(2026, 3, 1))
 
-    figures = selectors_metrics.velocity_for(
+    figures = selectors_velocity.velocity_for(
         ecosystem.vendor_admin, period_days=30, now=NOW
     )
 
@@ -204,7 +204,7 @@ def test_without_closed_direct_data_there_is_no_comparison(ecosystem: Any) -> No
     _won_and_lost(ecosystem)
     DirectOpportunityFactory(opened_on=datetime.date(2026, 3, 1))
 
-    figures = selectors_metrics.velocity_for(
+    figures = selectors_velocity.velocity_for(
         ecosystem.vendor_admin, period_days=30, now=NOW
     )
 
@@ -237,7 +237,7 @@ def test_velocity_reads_a_bounded_number_of_queries(
     )
 
     with django_assert_max_num_queries(3):
-        figures = selectors_metrics.velocity_for(
+        figures = selectors_velocity.velocity_for(
             ecosystem.vendor_admin, period_days=30, now=NOW
         )
 

@@ -89,7 +89,7 @@ def cmd_bulk(args: argparse.Namespace) -> int:
                 )
             else:
                 for table in ("lrs_statementkey", "lrs_statement", "lrs_activity"):
-                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+                    cursor.execute(f"DELETE FROM {table}")
     have = bulk.stored_count()
     print(f"{have:,} statements stored; loading {args.count - have:,}", flush=True)
     phases: dict[str, float] = {}

@@ -20,6 +20,11 @@ class SalesStage(models.TextChoices):
     LOST = "lost", "Lost"
 
 
+class DirectOutcome(models.TextChoices):
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
 class DealType(models.TextChoices):
     NEW = "new", "New business"
     RENEWAL = "renewal", "Renewal"

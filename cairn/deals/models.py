@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -19,6 +19,7 @@ from cairn.deals.choices import (
     ConflictDecision,
     ConflictStatus,
     DealType,
+    DirectOutcome,
     PartnerRole,
     RegistrationStatus,
     SalesStage,
@@ -312,10 +313,37 @@ class DealStatusChange(models.Model):
         ordering = ["registration", "at", "id"]
         indexes = [
             models.Index(fields=["registration", "at"], name="deal_history_idx"),
+            # Service levels read the decisions of a period.
+            models.Index(fields=["to_status", "at"], name="deal_history_status_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class DealStageChange(models.Model):
+    """One move of an approved deal between sales stages, for deal velocity."""
+
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=20, choices=SalesStage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=SalesStage.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # The role, as in the status history: velocity never needs the person.
+    actor_role_label = models.CharField(max_length=60)
+
+    objects: ClassVar[Any] = DealChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["registration", "at", "id"]
+        indexes = [
+            models.Index(fields=["registration", "at"], name="deal_stage_history_idx"),
+            models.Index(fields=["to_stage", "at"], name="deal_stage_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '—'} → {self.to_stage}"
 
 
 class DirectOpportunity(TimeStampedModel):
@@ -331,6 +359,11 @@ class DirectOpportunity(TimeStampedModel):
     currency = currency_field(default="EUR")
     amount = amount_field(default=Decimal("0.00"))
     is_open = models.BooleanField(default=True)
+    # The opportunity's dates and outcome in the vendor's CRM: deal velocity compares
+    # the direct sales cycle (opened to closed) with the partners'.
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=DirectOutcome.choices, blank=True)
 
     objects: ClassVar[Any] = DirectOpportunityQuerySet.as_manager()
 
@@ -340,6 +373,13 @@ class DirectOpportunity(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="direct_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(closed_on__gte=F("opened_on")),
+                name="direct_closed_after_opened",
+                violation_error_message="The close date cannot precede the open date.",
             ),
         ]
         indexes = [

@@ -231,3 +231,19 @@ def can_decide_extension(actor: Any, extension: Any) -> bool:
     return extension.status == ExtensionStatus.PENDING and _is_reviewer(
         actor, extension.registration
     )
+
+
+def can_view_service_levels(actor: Any) -> bool:
+    """Let the vendor's staff see review service levels, per approver, and deal
+    velocity; partners see only the median time to decision of their programs.
+    """
+    return roles.is_vendor_staff(actor)
+
+
+def can_move_stage_on_board(actor: Any, registration: Any) -> bool:
+    """Let the registering partner move an approved deal's stage from the pipeline
+    board; reviewers move it from the review page.
+
+    For a partner user this reads no row, so a board of many cards stays cheap.
+    """
+    return roles.is_partner_user(actor) and can_update_sales_stage(actor, registration)

@@ -2,12 +2,23 @@
 
 from django.urls import path
 
-from cairn.deals import views, views_extensions
+from cairn.deals import views, views_extensions, views_pipeline
 
 app_name = "deals"
 urlpatterns = [
     path("deals/", views.registration_list, name="registration_list"),
     path("deals/new/", views.registration_create, name="registration_create"),
+    path("deals/pipeline/", views_pipeline.pipeline, name="pipeline"),
+    path(
+        "deals/pipeline/export.csv",
+        views_pipeline.pipeline_export,
+        name="pipeline_export",
+    ),
+    path(
+        "deals/pipeline/<int:pk>/stage/",
+        views_pipeline.pipeline_stage,
+        name="pipeline_stage",
+    ),
     path("deals/<int:pk>/", views.registration_detail, name="registration_detail"),
     path("deals/<int:pk>/edit/", views.registration_update, name="registration_update"),
     path(
@@ -57,6 +68,22 @@ urlpatterns = [
         views_extensions.program_settings,
         name="program_settings",
     ),
+    path(
+        "console/deals/pipeline/",
+        views_pipeline.console_pipeline,
+        name="console_pipeline",
+    ),
+    path(
+        "console/deals/pipeline/export.csv",
+        views_pipeline.console_pipeline_export,
+        name="console_pipeline_export",
+    ),
+    path(
+        "console/deals/service-levels/",
+        views_pipeline.service_levels,
+        name="service_levels",
+    ),
+    path("console/deals/velocity/", views_pipeline.velocity, name="velocity"),
     path("console/deals/<int:pk>/", views.review_detail, name="review_detail"),
     path("console/deals/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path(

@@ -25,6 +25,7 @@ from cairn.core.portal import add_service_errors, paginate, policy_required
 from cairn.deals import (
     policies,
     selectors,
+    selectors_metrics,
     selectors_portal,
     services,
     views_extras,
@@ -107,7 +108,12 @@ def registration_list(request: HttpRequest) -> HttpResponse:
         request.GET, programs=selectors_portal.programs_to_filter_by(request.user)
     )
     registrations = selectors.list_registrations_for(request.user, form.filters())
-    context = {"form": form, "nav": "deals", **paginate(request, registrations)}
+    context = {
+        "form": form,
+        "nav": "deals",
+        "decision_times": selectors_metrics.decision_times_for(request.user),
+        **paginate(request, registrations),
+    }
     return _list_page(request, "deals/registration_list.html", context)
 
 
@@ -279,6 +285,14 @@ def _detail_page(
             "conflicts": appeals,
             "time_to_decision": selectors_portal.describe_duration(
                 selectors_portal.time_to_decision(registration)
+            ),
+            "decision_time": next(
+                iter(
+                    selectors_metrics.decision_times_for(
+                        actor, program_ids=[registration.program_id]
+                    )
+                ),
+                None,
             ),
             "can_update": policies.can_update_registration(actor, registration),
             "can_submit": policies.can_submit_registration(actor, registration),

@@ -16,12 +16,13 @@ from cairn.core.models import ActivityEvent, AuditEntry
 from cairn.deals.models import (
     DealConflict,
     DealRegistration,
+    DealStageChange,
     DealStatusChange,
     DirectOpportunity,
 )
 from cairn.deals.services._common import add_business_days
 
-STAMPED = (AuditEntry, ActivityEvent, DealStatusChange, DealConflict)
+STAMPED = (AuditEntry, ActivityEvent, DealStatusChange, DealConflict, DealStageChange)
 REGISTRATION_TIMES = (
     "created_at",
     "updated_at",
@@ -105,6 +106,11 @@ class DealClock:
         for change in changes:
             change.at = moment_of(2, change.pk)
         update_rows(DealStatusChange, changes, ["at"])
+        # Deal velocity reads the stage history against the status history.
+        moves = list(DealStageChange.objects.filter(pk__gt=first[4]).only("at"))
+        for move in moves:
+            move.at = moment_of(4, move.pk)
+        update_rows(DealStageChange, moves, ["at"])
         for model, names in (
             (DealRegistration, REGISTRATION_TIMES),
             (DealConflict, CONFLICT_TIMES),

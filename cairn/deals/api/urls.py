@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from cairn.deals.api.views import DealRegistrationViewSet, DirectOpportunityViewSet
+from cairn.deals.api.views_metrics import DealMetricsViewSet
 
 router = SimpleRouter()
 router.register(
@@ -11,5 +12,6 @@ router.register(
 router.register(
     "direct-opportunities", DirectOpportunityViewSet, basename="direct-opportunity"
 )
+router.register("deal-metrics", DealMetricsViewSet, basename="deal-metrics")
 
 urlpatterns = router.urls

@@ -25,6 +25,9 @@ DIRECT_FIELDS = frozenset(
         "currency",
         "amount",
         "is_open",
+        "opened_on",
+        "closed_on",
+        "outcome",
     }
 )
 

@@ -20,7 +20,7 @@ from cairn.deals.choices import (
     RegistrationStatus,
     SalesStage,
 )
-from cairn.deals.models import DealConflict, DealRegistration
+from cairn.deals.models import DealConflict, DealRegistration, DealStageChange
 from cairn.deals.services._common import (
     change_status,
     lock_registration,
@@ -163,6 +163,13 @@ def update_sales_stage(
         )
         registration.full_clean()
         registration.save()
+        DealStageChange.objects.create(
+            registration=registration,
+            from_stage=old_stage,
+            to_stage=stage,
+            at=timezone.now(),
+            actor_role_label=policies.role_label(actor),
+        )
         data = {"from": old_stage, "to": stage, "program": registration.program.name}
         record_update(
             registration,

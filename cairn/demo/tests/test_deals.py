@@ -11,6 +11,7 @@ from cairn.deals.models import (
     DealConflict,
     DealMatchKey,
     DealRegistration,
+    DealStageChange,
     DealStatusChange,
     DirectOpportunity,
 )
@@ -109,6 +110,12 @@ def test_deals_have_every_status_and_conflicts_between_partners(db: None) -> Non
             assert registration.submitted_at < registration.decided_at < now
     for change in DealStatusChange.objects.all():
         assert ninety_days_ago < change.at < now
+    # and stage moves follow their deal's approval, in the past
+    moves = DealStageChange.objects.select_related("registration")
+    assert moves.exists()
+    for move in moves:
+        assert move.registration.decided_at is not None
+        assert move.registration.decided_at <= move.at < now
     deal_events = ActivityEvent.objects.filter(verb__startswith="deal.")
     assert deal_events.filter(verb="deal.won").exists()
     assert all(ninety_days_ago < e.occurred_at < now for e in deal_events)

@@ -6,6 +6,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from cairn.deals.api.serializers.fields import CURRENCY_HELP, CurrencyField, MoneyField
+from cairn.deals.choices import DirectOutcome
 from cairn.deals.models import DirectOpportunity
 
 DIRECT_FIELDS = (
@@ -19,6 +20,9 @@ DIRECT_FIELDS = (
     "currency",
     "amount",
     "is_open",
+    "opened_on",
+    "closed_on",
+    "outcome",
 )
 
 
@@ -28,6 +32,10 @@ class DirectOpportunitySerializer(serializers.ModelSerializer[DirectOpportunity]
     country = CountryField()  # type: ignore[no-untyped-call]
     currency = serializers.CharField(read_only=True, help_text=CURRENCY_HELP)
     amount = MoneyField(read_only=True)
+    # Blank until the opportunity is won or lost.
+    outcome = serializers.ChoiceField(
+        choices=DirectOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = DirectOpportunity
@@ -47,6 +55,15 @@ class DirectOpportunityUpdateSerializer(serializers.Serializer[Any]):
     currency = CurrencyField(required=False)
     amount = MoneyField(required=False)
     is_open = serializers.BooleanField(required=False)
+    opened_on = serializers.DateField(
+        required=False, allow_null=True, help_text="When the CRM opened it."
+    )
+    closed_on = serializers.DateField(
+        required=False, allow_null=True, help_text="When it was won or lost."
+    )
+    outcome = serializers.ChoiceField(
+        choices=DirectOutcome.choices, required=False, allow_blank=True
+    )
 
 
 class DirectOpportunityInputSerializer(DirectOpportunityUpdateSerializer):

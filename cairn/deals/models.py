@@ -370,7 +370,9 @@ class DealConflict(TimeStampedModel):
     """A possible conflict of a registration with an earlier claim on its customer.
 
     `registration` is the later claim; the earlier one is `other_registration` (another
-    partner's, or the same partner's) or `direct_opportunity` (the vendor's own).
+    partner's, or the same partner's) or `direct_opportunity` (the vendor's own). A
+    direct opportunity matched when it was created or changed after the registration
+    (`direct_is_later`) is the exception: there the registration is the earlier claim.
     """
 
     registration = models.ForeignKey(
@@ -417,6 +419,9 @@ class DealConflict(TimeStampedModel):
     decision_reason = models.TextField(blank=True)
     appeal_note = models.TextField(blank=True)
     appealed_at = models.DateTimeField(null=True, blank=True)
+    # A direct opportunity added or changed after the registration was submitted:
+    # then the registration is the earlier claim, and "first come" keeps it.
+    direct_is_later = models.BooleanField(default=False)
 
     objects: ClassVar[Any] = DealConflictQuerySet.as_manager()
 
@@ -472,3 +477,8 @@ class DealConflict(TimeStampedModel):
             for reason in self.reasons
             if not reason.get("is_counter")
         ]
+
+
+
+# The import record lives in its own module; imported here so Django registers it.
+from cairn.deals.models_import import ImportRun as ImportRun  # noqa: E402

@@ -100,6 +100,9 @@ def resolve_conflict(
         registration = lock_registration(conflict.registration)
         if (
             decision == ConflictDecision.FIRST_COME
+            # A direct deal added after the registration came second: first come
+            # keeps the registration.
+            and not conflict.direct_is_later
             and registration.status in PENDING_STATUSES
         ):
             registration.decided_at = timezone.now()

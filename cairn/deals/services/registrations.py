@@ -61,6 +61,14 @@ def _normalize(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def normalize_registration_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return a registration's fields as the services store them (a domain without
+    www., an upper-case currency), refusing a float amount; for checks that write
+    nothing, such as an import's validation.
+    """
+    return _normalize(fields)
+
+
 def _build_lines(
     registration: DealRegistration, lines: Iterable[Mapping[str, Any]]
 ) -> list[DealLine]:

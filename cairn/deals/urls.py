@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairn.deals import views
+from cairn.deals import views, views_import
 
 app_name = "deals"
 urlpatterns = [
@@ -21,7 +21,55 @@ urlpatterns = [
         views.conflict_appeal,
         name="conflict_appeal",
     ),
+    path(
+        "deals/import/", views_import.registration_import, name="registration_import"
+    ),
+    path(
+        "deals/import/template.csv",
+        views_import.registration_import_template,
+        name="registration_import_template",
+    ),
+    path(
+        "deals/import/<int:pk>/",
+        views_import.registration_import_run,
+        name="registration_import_run",
+    ),
+    path(
+        "deals/import/<int:pk>/commit/",
+        views_import.registration_import_commit,
+        name="registration_import_commit",
+    ),
+    path(
+        "deals/import/<int:pk>/report.csv",
+        views_import.registration_import_report,
+        name="registration_import_report",
+    ),
     path("console/deals/", views.review_queue, name="review_queue"),
+    path(
+        "console/deals/direct-import/",
+        views_import.direct_import,
+        name="direct_import",
+    ),
+    path(
+        "console/deals/direct-import/template.csv",
+        views_import.direct_import_template,
+        name="direct_import_template",
+    ),
+    path(
+        "console/deals/direct-import/<int:pk>/",
+        views_import.direct_import_run,
+        name="direct_import_run",
+    ),
+    path(
+        "console/deals/direct-import/<int:pk>/commit/",
+        views_import.direct_import_commit,
+        name="direct_import_commit",
+    ),
+    path(
+        "console/deals/direct-import/<int:pk>/report.csv",
+        views_import.direct_import_report,
+        name="direct_import_report",
+    ),
     path("console/deals/<int:pk>/", views.review_detail, name="review_detail"),
     path("console/deals/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path(

@@ -214,6 +214,18 @@ def submit_registration(
     See `detection.detect_conflicts` for why concurrent submissions of the same
     customer are both detected.
     """
+    return _submit_registration(
+        registration, actor=actor, idempotency_key=idempotency_key, validate=True
+    )
+
+
+def _submit_registration(
+    registration: DealRegistration,
+    *,
+    actor: Any,
+    idempotency_key: str,
+    validate: bool,
+) -> DealRegistration:
     with transaction.atomic():
         registration = lock_registration(registration)
         if _replay(registration, idempotency_key):
@@ -233,7 +245,8 @@ def submit_registration(
                     {"idempotency_key": "This key was used for another registration."}
                 )
             registration.idempotency_key = idempotency_key
-        registration.full_clean()
+        if validate:
+            registration.full_clean()
         _check_complete(registration)
         _submit(registration, actor=actor)
     return registration
@@ -304,8 +317,15 @@ def register_deal(
                 idempotency_key=idempotency_key,
                 **fields,
             )
-            return submit_registration(
-                registration, actor=actor, idempotency_key=idempotency_key
+            # create_draft validated this very row in this transaction (its key
+            # was looked up above, and the database holds it unique): validating
+            # it again would double the cost of a registration, which an import
+            # of thousands of rows pays thousands of times.
+            return _submit_registration(
+                registration,
+                actor=actor,
+                idempotency_key=idempotency_key,
+                validate=False,
             )
     except IntegrityError:
         # The concurrent twin committed first; its registration is the answer.

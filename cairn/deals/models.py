@@ -211,6 +211,11 @@ class DealRegistration(PartnerOwnedModel):
             " " in self.customer_domain or "." not in self.customer_domain
         ):
             errors["customer_domain"] = "Enter a domain such as example.com."
+        if self.sales_stage and self.status not in {
+            RegistrationStatus.APPROVED,
+            RegistrationStatus.EXPIRED,
+        }:
+            errors["sales_stage"] = "Only an approved deal has a sales stage."
         if self.sales_stage == SalesStage.LOST and not self.lost_reason.strip():
             errors["lost_reason"] = "Say why the deal was lost."
         if errors:

@@ -158,8 +158,14 @@ def _fingerprint(values: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(sorted((key, str(value)) for key, value in values.items()))
 
 
-def check_registrations(actor: Any, program: Any, table: Table) -> Checked:
-    """Check every row of a registrations file; write nothing."""
+def check_registrations(
+    actor: Any, program: Any, table: Table, *, model_checks: bool = True
+) -> Checked:
+    """Check every row of a registrations file; write nothing.
+
+    Without `model_checks` (at the commit, where the service validates each row
+    anyway) only the cells and the rows against each other are checked.
+    """
     checked = Checked(total=len(table.rows))
     columns = tuple(c for c in REGISTRATION_COLUMNS if c.name in table.columns)
     seen: dict[tuple[Any, ...], int] = {}
@@ -181,7 +187,7 @@ def check_registrations(actor: Any, program: Any, table: Table) -> Checked:
                     ("reference", f"Row {references[key]} has the same reference.")
                 )
             references.setdefault(key, row.number)
-        if not issues:
+        if not issues and model_checks:
             issues = _check_registration_row(actor, program, fields, lines)
         if issues:
             checked.issues.extend((row.number, column, text) for column, text in issues)
@@ -407,7 +413,9 @@ def _check_again(run: ImportRun, actor: Any) -> Checked:
     if run.kind == ImportKind.DIRECT_PIPELINE:
         return check_direct_pipeline(_read(_decode_stored(run), DIRECT_COLUMNS))
     table = _read(_decode_stored(run), REGISTRATION_COLUMNS)
-    return check_registrations(actor, run.program, table)
+    # register_deal validates each row as it writes it: checking the model here
+    # too would only repeat that work (a refused row is reported all the same).
+    return check_registrations(actor, run.program, table, model_checks=False)
 
 
 class _RowRefused(Exception):

@@ -484,6 +484,5 @@ class DealConflict(TimeStampedModel):
         ]
 
 
-
 # The import record lives in its own module; imported here so Django registers it.
-from cairn.deals.models_import import ImportRun as ImportRun  # noqa: E402
+from cairn.deals.models_import import ImportRun as ImportRun  # noqa: E402, PLC0414

@@ -2,7 +2,7 @@
 it wrote.
 """
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -74,8 +74,6 @@ class ImportRun(TimeStampedModel):
     report = models.JSONField(default=dict, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-
-    objects: ClassVar[Any] = models.Manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

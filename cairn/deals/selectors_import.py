@@ -52,7 +52,9 @@ def report_lines(run: ImportRun) -> list[tuple[int, str, str]]:
     """Return the run's report as (row, column, message) lines, by row: each
     problem, and after the commit what was done with each row written.
     """
-    lines = [(int(row), str(column), str(message)) for row, column, message in run.issues]
+    lines = [
+        (int(row), str(column), str(message)) for row, column, message in run.issues
+    ]
     for row, outcome, pk, conflict in run.report.get("results", []):
         message = OUTCOME_MESSAGES.get((run.kind, outcome), outcome).format(pk=pk)
         lines.append((int(row), "", message + (CONFLICT_MESSAGE if conflict else "")))

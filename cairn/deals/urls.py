@@ -21,9 +21,7 @@ urlpatterns = [
         views.conflict_appeal,
         name="conflict_appeal",
     ),
-    path(
-        "deals/import/", views_import.registration_import, name="registration_import"
-    ),
+    path("deals/import/", views_import.registration_import, name="registration_import"),
     path(
         "deals/import/template.csv",
         views_import.registration_import_template,

@@ -206,7 +206,9 @@ def direct_import(request: HttpRequest) -> HttpResponse:
 @direct_import_page
 def direct_import_template(request: HttpRequest) -> HttpResponse:
     """Download the template of a direct pipeline file."""
-    return _csv_response(import_report.template_csv(DIRECT_COLUMNS), DIRECT.template_name)
+    return _csv_response(
+        import_report.template_csv(DIRECT_COLUMNS), DIRECT.template_name
+    )
 
 
 @direct_import_page

@@ -33,9 +33,7 @@ REGISTRATION_COLUMNS: tuple[Column, ...] = (
         "reference was imported before is not registered twice.",
         "CRM-0042",
     ),
-    Column(
-        "customer_name", cells.text(200), "The customer company.", "Acme SAS", True
-    ),
+    Column("customer_name", cells.text(200), "The customer company.", "Acme SAS", True),
     Column("customer_domain", cells.domain, "Its web domain.", "acme.example"),
     Column(
         "country",
@@ -50,7 +48,9 @@ REGISTRATION_COLUMNS: tuple[Column, ...] = (
     Column("latitude", cells.coordinate, "Decimal degrees, with longitude.", ""),
     Column("longitude", cells.coordinate, "Decimal degrees, with latitude.", ""),
     Column("contact_name", cells.text(200), "The customer's contact.", "Claire Roy"),
-    Column("contact_email", cells.email, "The contact's e-mail.", "claire@acme.example"),
+    Column(
+        "contact_email", cells.email, "The contact's e-mail.", "claire@acme.example"
+    ),
     Column(
         "expected_close_date",
         cells.date,
@@ -74,7 +74,7 @@ REGISTRATION_COLUMNS: tuple[Column, ...] = (
     Column(
         "amount",
         cells.money,
-        "The deal's total, such as 48000.50. Empty: quantity × unit_amount.",
+        "The deal's total, such as 48000.50. Empty: quantity times unit_amount.",
         "48000.00",
     ),
     Column("product_code", cells.text(64), "One product line: its code.", "CAIRN-ENT"),
@@ -153,7 +153,7 @@ def registration_arguments(
     """Split a registration row's values into the service's fields, its one product
     line (or None) and its reference; a line's problems are added to `issues`.
 
-    Without an amount, the deal's amount is the line's quantity × unit amount.
+    Without an amount, the deal's amount is the line's quantity times unit amount.
     """
     fields = dict(values)
     key = fields.pop("reference", "")
@@ -179,11 +179,7 @@ def registration_arguments(
                 "unit_amount empty.",
             )
         )
-    if (
-        "amount" not in fields
-        and line is None
-        and not _has_issue(issues, "amount")
-    ):
+    if "amount" not in fields and line is None and not _has_issue(issues, "amount"):
         issues.append(
             ("amount", "Give the deal's amount, or a product line with its amount.")
         )

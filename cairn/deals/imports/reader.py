@@ -66,7 +66,7 @@ def decode(data: bytes) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise ImportFileError(
             f"The file is not UTF-8 text (an unreadable character on line {line}). "
-            "Save it as “CSV UTF-8” (in Excel: File › Save as › CSV UTF-8) and "
+            "Save it as “CSV UTF-8” (in Excel: File, Save as, CSV UTF-8) and "
             "upload it again."
         ) from error
     if "\x00" in text:

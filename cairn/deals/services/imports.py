@@ -92,7 +92,7 @@ class Result:
     conflict: bool
 
 
-class ImportRefused(ValidationError):
+class ImportRefusedError(ValidationError):
     """A whole file cannot be imported (its encoding, size, header...)."""
 
 
@@ -114,7 +114,7 @@ def _read(data: bytes, columns: tuple[Column, ...]) -> Table:
             required=import_columns.required(columns),
         )
     except ImportFileError as error:
-        raise ImportRefused({"file": error.message}) from error
+        raise ImportRefusedError({"file": error.message}) from error
 
 
 # Registrations
@@ -126,9 +126,11 @@ def _check_registration_row(
     """Check a row with the rules a registration typed in meets, writing nothing:
     the model's validation, the line's, and what submission requires.
     """
+    organization_id = roles.organization_id_of(actor)
+    assert organization_id is not None  # a partner user, by the policy
     try:
         registration = DealRegistration(
-            organization_id=roles.organization_id_of(actor),
+            organization_id=organization_id,
             registered_by=actor,
             program=program,
             status=RegistrationStatus.DRAFT,
@@ -275,10 +277,12 @@ def check_direct_pipeline(table: Table) -> Checked:
             )
         elif external_id:
             first_row[external_id] = row.number
-        fields = {name: value for name, value in values.items() if name in DIRECT_FIELDS}
+        fields = {
+            name: value for name, value in values.items() if name in DIRECT_FIELDS
+        }
         if not issues:
-            issues = _check_direct_row(
-                fields, existing.get(external_id), external_id
+            issues.extend(
+                _check_direct_row(fields, existing.get(external_id), external_id)
             )
         if issues:
             checked.issues.extend((row.number, column, text) for column, text in issues)
@@ -375,7 +379,7 @@ def validate_registrations_import(
     """Check a partner's registrations file and record the report; register nothing.
 
     The registrations will be the actor's organization's, registered by the actor,
-    in `program`. A file that cannot be read at all raises ImportRefused.
+    in `program`. A file that cannot be read at all raises ImportRefusedError.
     """
     if not policies_import.can_import_registrations(actor, program):
         raise PermissionDenied
@@ -418,7 +422,7 @@ def _check_again(run: ImportRun, actor: Any) -> Checked:
     return check_registrations(actor, run.program, table, model_checks=False)
 
 
-class _RowRefused(Exception):
+class _RowRefusedError(Exception):
     def __init__(self, number: int, error: ValidationError) -> None:
         super().__init__(number)
         self.number = number
@@ -443,8 +447,10 @@ def _write_rows(
                 result = write(actor, run, row)
         except ValidationError as error:
             if stop_at_first:
-                raise _RowRefused(row.number, error) from error
-            refused.extend((row.number, column, text) for column, text in _issues_of(error))
+                raise _RowRefusedError(row.number, error) from error
+            refused.extend(
+                (row.number, column, text) for column, text in _issues_of(error)
+            )
             continue
         results.append(result)
     return results, refused
@@ -556,10 +562,9 @@ def _commit_all_or_nothing(run: ImportRun, *, actor: Any, started: float) -> Imp
                     started=started,
                 )
                 return run
-    except _RowRefused as refusal:
+    except _RowRefusedError as refusal:
         refused = [
-            (refusal.number, column, text)
-            for column, text in _issues_of(refusal.error)
+            (refusal.number, column, text) for column, text in _issues_of(refusal.error)
         ]
     # Nothing was written; record why.
     with transaction.atomic():

@@ -141,9 +141,7 @@ def create_draft(
         )
         # The check constraints are also field validators or clean() rules, and
         # the key's uniqueness is looked up at submission: see _build_lines.
-        registration.full_clean(
-            exclude=["idempotency_key"], validate_constraints=False
-        )
+        registration.full_clean(exclude=["idempotency_key"], validate_constraints=False)
         registration.save()
         _replace_lines(registration, lines)
         record_write(

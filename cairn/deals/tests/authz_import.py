@@ -80,9 +80,7 @@ RULES = [
     Rule("deals:direct_import", expect=VENDOR_ADMIN_PAGE),
     Rule("deals:direct_import_template", expect=VENDOR_ADMIN_PAGE),
     Rule("deals:direct_import_run", kwargs=_direct_import, expect=VENDOR_ADMIN_PAGE),
-    Rule(
-        "deals:direct_import_report", kwargs=_direct_import, expect=VENDOR_ADMIN_PAGE
-    ),
+    Rule("deals:direct_import_report", kwargs=_direct_import, expect=VENDOR_ADMIN_PAGE),
     Rule(
         "deals:direct_import_commit",
         kwargs=_direct_import,

@@ -41,6 +41,7 @@ def test_an_upserted_direct_deal_conflicts_with_an_earlier_registration(
         registration.pk,
         True,
     )
+    assert conflict.direct_opportunity is not None
     assert conflict.direct_opportunity.external_id == "SF-LATE-1"
     assert not DealConflict.objects.filter(registration=unrelated).exists()
 
@@ -77,7 +78,7 @@ def test_drafts_and_rejected_registrations_are_not_matched(ecosystem: Any) -> No
 
     services.save_direct_opportunity(
         actor=ecosystem.vendor_admin,
-        **{k: v for k, v in ACME_DIRECT.items()},
+        **ACME_DIRECT,
     )
 
     assert DealConflict.objects.count() == 0
@@ -112,9 +113,7 @@ def test_the_partner_sees_a_possible_conflict_and_nothing_of_the_direct_deal(
 
     views = selectors.conflict_for_partner(ecosystem.partner_a_rep, registration)
     page = clients["partner_a_rep"].get(f"/deals/{registration.pk}/")
-    api = clients["partner_a_rep"].get(
-        f"/api/v1/deal-registrations/{registration.pk}/"
-    )
+    api = clients["partner_a_rep"].get(f"/api/v1/deal-registrations/{registration.pk}/")
 
     assert len(views) == 1
     assert "SAME_DOMAIN" in [reason.code for reason in views[0].reasons]

@@ -26,7 +26,9 @@ def _post(client: Client, ecosystem: Any, rows: list[dict[str, str]], mode: str)
         {
             "program": ecosystem.program.pk,
             "mode": mode,
-            "file": SimpleUploadedFile("deals.csv", csv_bytes(REGISTRATION_HEADER, rows)),
+            "file": SimpleUploadedFile(
+                "deals.csv", csv_bytes(REGISTRATION_HEADER, rows)
+            ),
         },
     )
 
@@ -49,7 +51,9 @@ def test_validate_answers_the_report_and_writes_nothing(
         {
             "row": 3,
             "column": "currency",
-            "message": "“EURO” is not an ISO 4217 currency code, for example EUR or USD.",
+            "message": (
+                "“EURO” is not an ISO 4217 currency code, for example EUR or USD."
+            ),
         }
     ]
     assert DealRegistration.objects.count() == 0
@@ -66,7 +70,12 @@ def test_keep_good_imports_and_lists_each_row(
     registration = DealRegistration.objects.get()
     assert response.status_code == 200
     assert body["results"] == [
-        {"row": 2, "outcome": "created", "id": registration.pk, "possible_conflict": False}
+        {
+            "row": 2,
+            "outcome": "created",
+            "id": registration.pk,
+            "possible_conflict": False,
+        }
     ]
     assert registration.registered_by == ecosystem.partner_a_admin
 
@@ -115,7 +124,9 @@ def test_partners_import_only_into_their_own_programs(
             ),
         },
     )
-    vendor = _post(clients["vendor_admin"], ecosystem, [registration_row(1)], "keep_good")
+    vendor = _post(
+        clients["vendor_admin"], ecosystem, [registration_row(1)], "keep_good"
+    )
 
     assert other.status_code == 400
     assert other.json()["errors"][0]["pointer"] == "/program"
@@ -137,7 +148,10 @@ def test_direct_pipeline_import_is_for_vendor_admins(
             },
         )
 
-    refused = [post(clients[name]).status_code for name in ("channel_manager", "partner_a_admin")]
+    refused = [
+        post(clients[name]).status_code
+        for name in ("channel_manager", "partner_a_admin")
+    ]
     done = post(clients["vendor_admin"])
 
     assert refused == [403, 403]

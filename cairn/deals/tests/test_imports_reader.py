@@ -57,7 +57,7 @@ def test_refuses_other_encodings_with_a_clear_message() -> None:
 
     assert latin1 == (
         "The file is not UTF-8 text (an unreadable character on line 2). Save it as "
-        "“CSV UTF-8” (in Excel: File › Save as › CSV UTF-8) and upload it again."
+        "“CSV UTF-8” (in Excel: File, Save as, CSV UTF-8) and upload it again."
     )
     assert utf16 == (
         "The file is saved as UTF-16 text. Save it as “CSV UTF-8” and upload it again."
@@ -79,9 +79,9 @@ def test_sniffs_semicolons_and_keeps_commas_inside_cells() -> None:
 
 def test_header_matching_ignores_case_spaces_and_hyphens() -> None:
     data = (
-        " Customer Name ;COUNTRY;Expected-Close-Date;currency;Amount\n"
-        "Acme;FR;2026-06-30;EUR;100.00\n"
-    ).encode()
+        b" Customer Name ;COUNTRY;Expected-Close-Date;currency;Amount\n"
+        b"Acme;FR;2026-06-30;EUR;100.00\n"
+    )
 
     table = _read(data)
 
@@ -111,9 +111,9 @@ def test_missing_unknown_and_repeated_columns_refuse_the_file() -> None:
 def test_empty_files_are_refused() -> None:
     assert _error(b"") == "The file is empty."
     assert _error(b"\xef\xbb\xbf \r\n") == "The file is empty."
-    assert _error(
-        b"customer_name,country,expected_close_date,currency\n,,,\n"
-    ) == ("The file has a header but no rows.")
+    assert _error(b"customer_name,country,expected_close_date,currency\n,,,\n") == (
+        "The file has a header but no rows."
+    )
 
 
 def test_size_and_row_limits() -> None:
@@ -131,12 +131,12 @@ def test_size_and_row_limits() -> None:
 
 def test_row_numbers_are_the_spreadsheets_and_blank_rows_are_skipped() -> None:
     data = (
-        "customer_name,country,expected_close_date,currency\n"
-        "A,FR,2026-06-30,EUR\n"
-        ",,,\n"
-        '"Multi\nline",FR,2026-06-30,EUR\n'
-        "C,FR,2026-06-30,EUR,surplus\n"
-    ).encode()
+        b"customer_name,country,expected_close_date,currency\n"
+        b"A,FR,2026-06-30,EUR\n"
+        b",,,\n"
+        b'"Multi\nline",FR,2026-06-30,EUR\n'
+        b"C,FR,2026-06-30,EUR,surplus\n"
+    )
 
     table = _read(data)
 
@@ -237,7 +237,7 @@ def test_a_row_without_amount_or_line_and_a_line_without_code_are_reported() -> 
 def test_report_and_template_cells_cannot_run_as_formulas() -> None:
     report = report_csv(
         [
-            (2, "customer_name", "=HYPERLINK(\"http://evil.example\")"),
+            (2, "customer_name", '=HYPERLINK("http://evil.example")'),
             (3, "notes", "+1"),
             (4, "notes", "-1"),
             (5, "notes", "@SUM(A1)"),
@@ -254,4 +254,6 @@ def test_report_and_template_cells_cannot_run_as_formulas() -> None:
     assert neutralise("\tx") == "'\tx"
     assert neutralise("\rx") == "'\rx"
     assert lines[-2] == "8,notes,plain"
-    assert template_csv(REGISTRATION_COLUMNS).startswith("\ufeffreference,customer_name")
+    assert template_csv(REGISTRATION_COLUMNS).startswith(
+        "\ufeffreference,customer_name"
+    )

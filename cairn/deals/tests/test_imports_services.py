@@ -107,7 +107,7 @@ def test_all_or_nothing_with_a_bad_row_writes_nothing(ecosystem: Any) -> None:
     )
 
 
-def test_all_or_nothing_rolls_back_every_row_when_a_service_refuses_one(
+def test_all_or_nothing_writes_nothing_when_a_reference_was_taken_since(
     ecosystem: Any,
 ) -> None:
     rows = [registration_row(number) for number in range(1, 6)]
@@ -127,7 +127,10 @@ def test_all_or_nothing_rolls_back_every_row_when_a_service_refuses_one(
         run, actor=ecosystem.partner_a_rep, mode="all_or_nothing"
     )
 
-    assert DealRegistration.objects.filter(registered_by=ecosystem.partner_a_rep).count() == 0
+    assert (
+        DealRegistration.objects.filter(registered_by=ecosystem.partner_a_rep).count()
+        == 0
+    )
     assert DealRegistration.objects.count() == 1
     assert run.status == ImportStatus.NOTHING_IMPORTED
     assert run.issues == [[5, "reference", "This reference was used for another deal."]]
@@ -181,7 +184,9 @@ def test_a_reference_imported_before_is_not_registered_twice(ecosystem: Any) -> 
     imports.commit_import(first, actor=ecosystem.partner_a_rep, mode="keep_good")
 
     again = _validate(ecosystem, [registration_row(1), registration_row(2)])
-    again = imports.commit_import(again, actor=ecosystem.partner_a_rep, mode="keep_good")
+    again = imports.commit_import(
+        again, actor=ecosystem.partner_a_rep, mode="keep_good"
+    )
 
     assert DealRegistration.objects.count() == 2
     assert (again.created_rows, again.unchanged_rows) == (1, 1)
@@ -285,9 +290,15 @@ def test_direct_import_creates_and_updates_by_external_id(ecosystem: Any) -> Non
 
     second = _validate_direct(
         ecosystem,
-        [direct_row(2, amount="95000.50", is_open="no"), direct_row(3), direct_row(4, country="Narnia")],
+        [
+            direct_row(2, amount="95000.50", is_open="no"),
+            direct_row(3),
+            direct_row(4, country="Narnia"),
+        ],
     )
-    second = imports.commit_import(second, actor=ecosystem.vendor_admin, mode="keep_good")
+    second = imports.commit_import(
+        second, actor=ecosystem.vendor_admin, mode="keep_good"
+    )
 
     assert DirectOpportunity.objects.count() == 3
     updated = DirectOpportunity.objects.get(external_id="SF-00002")
@@ -322,6 +333,7 @@ def test_a_direct_deal_imported_after_a_registration_conflicts_with_it(
 
     conflict = DealConflict.objects.get()
     assert conflict.registration_id == registration.pk
+    assert conflict.direct_opportunity is not None
     assert conflict.direct_opportunity.external_id == "SF-00007"
     assert conflict.direct_is_later is True
     assert "SAME_DOMAIN" in conflict.reason_codes
@@ -330,3 +342,62 @@ def test_a_direct_deal_imported_after_a_registration_conflicts_with_it(
     again = _validate_direct(ecosystem, [row])
     imports.commit_import(again, actor=ecosystem.vendor_admin, mode="keep_good")
     assert DealConflict.objects.count() == 1
+
+
+def test_all_or_nothing_rolls_back_rows_already_written_when_a_later_one_fails(
+    ecosystem: Any,
+) -> None:
+    header = [*REGISTRATION_HEADER, "latitude"]
+    rows = [registration_row(number) for number in range(1, 6)]
+    run = imports.validate_registrations_import(
+        actor=ecosystem.partner_a_rep,
+        program=ecosystem.program,
+        file_name="deals.csv",
+        data=csv_bytes(header, rows),
+    )
+    # The stored file changes under the run (as if edited in the database): row 5
+    # now gives a latitude without its longitude, which only the model refuses, so
+    # rows 2 to 4 are written before the service refuses row 5.
+    rows[3]["latitude"] = "45.75"
+    run.content = csv_bytes(header, rows).decode()
+    run.save()
+
+    run = imports.commit_import(
+        run, actor=ecosystem.partner_a_rep, mode="all_or_nothing"
+    )
+
+    assert DealRegistration.objects.count() == 0
+    assert DealLine.objects.count() == 0
+    assert DealConflict.objects.count() == 0
+    assert ActivityEvent.objects.filter(verb="deal.submitted").count() == 0
+    assert run.status == ImportStatus.NOTHING_IMPORTED
+    assert run.issues == [
+        [5, "latitude", "Give both latitude and longitude, or neither."]
+    ]
+
+
+def test_keep_good_skips_a_row_the_service_refuses_at_commit(ecosystem: Any) -> None:
+    header = [*REGISTRATION_HEADER, "latitude"]
+    rows = [registration_row(number) for number in range(1, 4)]
+    run = imports.validate_registrations_import(
+        actor=ecosystem.partner_a_rep,
+        program=ecosystem.program,
+        file_name="deals.csv",
+        data=csv_bytes(header, rows),
+    )
+    rows[1]["latitude"] = "45.75"
+    run.content = csv_bytes(header, rows).decode()
+    run.save()
+
+    run = imports.commit_import(run, actor=ecosystem.partner_a_rep, mode="keep_good")
+
+    assert sorted(
+        DealRegistration.objects.values_list("idempotency_key", flat=True)
+    ) == [
+        "CRM-1",
+        "CRM-3",
+    ]
+    assert (run.created_rows, run.skipped_rows) == (2, 1)
+    assert run.issues == [
+        [3, "latitude", "Give both latitude and longitude, or neither."]
+    ]

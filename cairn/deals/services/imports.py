@@ -52,8 +52,8 @@ FIELD_COLUMNS = {
     "__all__": ROW,
     "status": ROW,
 }
-# A report shows this many problems on its page; the CSV download has them all.
 Issue = tuple[int, str, str]
+NO_LONGER_ALLOWED = "You are no longer allowed to write this row."
 
 
 @dataclass
@@ -445,6 +445,13 @@ def _write_rows(
         try:
             with transaction.atomic():
                 result = write(actor, run, row)
+        except PermissionDenied as denied:
+            # Allowed at the start, no longer now (a membership ended meanwhile).
+            error = ValidationError(NO_LONGER_ALLOWED)
+            if stop_at_first:
+                raise _RowRefusedError(row.number, error) from denied
+            refused.append((row.number, ROW, NO_LONGER_ALLOWED))
+            continue
         except ValidationError as error:
             if stop_at_first:
                 raise _RowRefusedError(row.number, error) from error

@@ -401,3 +401,22 @@ def test_keep_good_skips_a_row_the_service_refuses_at_commit(ecosystem: Any) -> 
     assert run.issues == [
         [3, "latitude", "Give both latitude and longitude, or neither."]
     ]
+
+
+def test_keep_good_reports_rows_refused_once_the_membership_ended(
+    ecosystem: Any,
+) -> None:
+    from cairn.partners.choices import MembershipStatus
+    from cairn.partners.models import ProgramMembership
+
+    run = _validate(ecosystem, [registration_row(1)])
+    ProgramMembership.objects.filter(organization=ecosystem.partner_a).update(
+        status=MembershipStatus.SUSPENDED
+    )
+
+    with pytest.raises(PermissionDenied):
+        imports.commit_import(run, actor=ecosystem.partner_a_rep, mode="keep_good")
+
+    run.refresh_from_db()
+    assert run.status == ImportStatus.VALIDATED
+    assert DealRegistration.objects.count() == 0

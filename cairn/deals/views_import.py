@@ -27,6 +27,9 @@ from cairn.deals.services import imports
 registration_import_page = policy_required(policies_import.can_import_registrations)
 direct_import_page = policy_required(policies_import.can_import_direct_pipeline)
 ISSUES_SHOWN = 500
+# A file with more good rows than this is written by a background task: thousands of
+# registrations, each validated and matched, take minutes.
+BACKGROUND_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ def _run_page(
             "keep_good": ImportMode.KEEP_GOOD,
             "all_or_nothing": ImportMode.ALL_OR_NOTHING,
             "is_validated": run.status == ImportStatus.VALIDATED,
+            "is_importing": run.status == ImportStatus.IMPORTING,
             "nav": flavour.nav,
         },
     )
@@ -131,14 +135,19 @@ def _commit(request: HttpRequest, flavour: Flavour, pk: int) -> HttpResponse:
     run = selectors_import.access_import_run(request.user, pk, flavour.kind)
     form = CommitForm(request.POST)
     if form.is_valid():
+        commit = (
+            imports.queue_import
+            if run.valid_rows > BACKGROUND_ROWS
+            else imports.commit_import
+        )
         try:
-            run = imports.commit_import(
-                run, actor=request.user, mode=form.cleaned_data["mode"]
-            )
+            run = commit(run, actor=request.user, mode=form.cleaned_data["mode"])
         except ValidationError as error:
             add_service_errors(form, error)
             return _run_page(request, flavour, run, form)
-        if run.status == ImportStatus.IMPORTED:
+        if run.status == ImportStatus.IMPORTING:
+            messages.info(request, "The file is being imported.")
+        elif run.status == ImportStatus.IMPORTED:
             messages.success(request, "The file was imported.")
         else:
             messages.warning(request, "Nothing was imported.")

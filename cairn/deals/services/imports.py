@@ -508,46 +508,83 @@ def _finish(
     )
 
 
+def _check_mode(mode: str) -> None:
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": "Choose how to import the file."})
+
+
+def _claim(run: ImportRun, actor: Any, mode: str) -> ImportRun:
+    """Mark a validated run as importing, once: a second commit of the same file (a
+    double click) is refused.
+    """
+    with transaction.atomic():
+        locked: ImportRun = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if not policies_import.can_commit_import(actor, locked):
+            raise PermissionDenied
+        locked.status = ImportStatus.IMPORTING
+        locked.mode = mode
+        locked.save(update_fields=["status", "mode", "updated_at"])
+    return locked
+
+
 def commit_import(run: ImportRun, *, actor: Any, mode: str) -> ImportRun:
-    """Write a validated file's rows, by the mode the actor chose, once.
+    """Write a validated file's rows, by the mode the actor chose, once, now.
 
     Returns the run with its counts and report: what was registered (or created and
     updated), what was skipped and why.
     """
-    if mode not in ImportMode.values:
-        raise ValidationError({"mode": "Choose how to import the file."})
+    _check_mode(mode)
+    return _import_claimed(_claim(run, actor, mode), actor=actor)
+
+
+def queue_import(run: ImportRun, *, actor: Any, mode: str) -> ImportRun:
+    """Claim a validated file for import and let a background task write it (a
+    large file takes minutes); the run shows "importing" until the task is done.
+    """
+    from cairn.deals.tasks_import import import_file_task
+
+    _check_mode(mode)
+    claimed = _claim(run, actor, mode)
+    transaction.on_commit(lambda: import_file_task.enqueue(run_id=claimed.pk))
+    return claimed
+
+
+def run_queued_import(run_id: int) -> ImportRun | None:
+    """Write a run that `queue_import` claimed, as its uploader; a run no longer
+    waiting (done, or not found) is left alone.
+    """
+    run = (
+        ImportRun.objects.select_related("created_by", "program")
+        .filter(pk=run_id, status=ImportStatus.IMPORTING)
+        .first()
+    )
+    if run is None:
+        return None
+    return _import_claimed(run, actor=run.created_by)
+
+
+def _import_claimed(run: ImportRun, *, actor: Any) -> ImportRun:
     started = time.monotonic()
-    if mode == ImportMode.ALL_OR_NOTHING:
-        return _commit_all_or_nothing(run, actor=actor, started=started)
-    with transaction.atomic():
-        run = _claim(run, actor)
-        checked = _check_again(run, actor)
-        # Claimed: a second commit of the same file (a double click) is refused.
-        run.status = ImportStatus.IMPORTING
-        run.mode = mode
-        run.save(update_fields=["status", "mode", "updated_at"])
-    results, refused = _write_rows(actor, run, checked.good, stop_at_first=False)
-    with transaction.atomic():
-        _finish(
-            run,
-            actor=actor,
-            mode=mode,
-            checked=checked,
-            results=results,
-            refused=refused,
-            started=started,
-        )
-    return run
+    checked = _check_again(run, actor)
+    if run.mode == ImportMode.KEEP_GOOD:
+        results, refused = _write_rows(actor, run, checked.good, stop_at_first=False)
+        with transaction.atomic():
+            _finish(
+                run,
+                actor=actor,
+                mode=run.mode,
+                checked=checked,
+                results=results,
+                refused=refused,
+                started=started,
+            )
+        return run
+    return _import_all_or_nothing(run, actor=actor, checked=checked, started=started)
 
 
-def _claim(run: ImportRun, actor: Any) -> ImportRun:
-    locked: ImportRun = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if not policies_import.can_commit_import(actor, locked):
-        raise PermissionDenied
-    return locked
-
-
-def _commit_all_or_nothing(run: ImportRun, *, actor: Any, started: float) -> ImportRun:
+def _import_all_or_nothing(
+    run: ImportRun, *, actor: Any, checked: Checked, started: float
+) -> ImportRun:
     """Write every row in one transaction, or none: a row refused by its service
     rolls back the rows written before it.
     """
@@ -555,8 +592,6 @@ def _commit_all_or_nothing(run: ImportRun, *, actor: Any, started: float) -> Imp
     refused: list[Issue] = []
     try:
         with transaction.atomic():
-            run = _claim(run, actor)
-            checked = _check_again(run, actor)
             if not checked.issues:
                 results, _ = _write_rows(actor, run, checked.good, stop_at_first=True)
                 _finish(
@@ -573,10 +608,9 @@ def _commit_all_or_nothing(run: ImportRun, *, actor: Any, started: float) -> Imp
         refused = [
             (refusal.number, column, text) for column, text in _issues_of(refusal.error)
         ]
-    # Nothing was written; record why.
+    # Nothing was written; record why (from the run as stored, not as rolled back).
+    run.refresh_from_db()
     with transaction.atomic():
-        run = _claim(run, actor)
-        checked = _check_again(run, actor)
         _finish(
             run,
             actor=actor,

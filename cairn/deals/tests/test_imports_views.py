@@ -174,3 +174,28 @@ def test_vendor_admin_imports_the_direct_pipeline(
     assert DirectOpportunity.objects.count() == 2
     run.refresh_from_db()
     assert (run.created_rows, run.updated_rows) == (2, 0)
+
+
+def test_a_large_file_is_imported_in_the_background(
+    ecosystem: Any, clients: dict[str, Client], django_capture_on_commit_callbacks: Any
+) -> None:
+    client = clients["partner_a_rep"]
+    rows = [registration_row(number) for number in range(1, 203)]
+    _upload(client, ecosystem, csv_bytes(REGISTRATION_HEADER, rows))
+    run = ImportRun.objects.get()
+    url = reverse("deals:registration_import_commit", args=[run.pk])
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(url, {"mode": "keep_good"})
+    importing = client.get(reverse("deals:registration_import_run", args=[run.pk]))
+    second = client.post(url, {"mode": "keep_good"})
+    assert DealRegistration.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+
+    assert "Importing 202 rows" in importing.text
+    assert second.status_code == 403
+    assert DealRegistration.objects.count() == 202
+    run.refresh_from_db()
+    assert (run.status, run.created_rows) == (ImportStatus.IMPORTED, 202)

@@ -32,11 +32,6 @@ def access_import_run(actor: Any, pk: Any, kind: str) -> ImportRun:
     return run
 
 
-def results_page(run: ImportRun, limit: int = 500) -> list[list[Any]]:
-    """Return at most `limit` problems of the run's report, for its page."""
-    return run.issues[:limit]
-
-
 OUTCOME_MESSAGES = {
     ("registrations", "created"): "Registered and submitted (registration {pk}).",
     ("registrations", "unchanged"): (

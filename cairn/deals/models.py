@@ -237,6 +237,11 @@ class DealRegistration(PartnerOwnedModel):
             " " in self.customer_domain or "." not in self.customer_domain
         ):
             errors["customer_domain"] = "Enter a domain such as example.com."
+        if self.sales_stage and self.status not in {
+            RegistrationStatus.APPROVED,
+            RegistrationStatus.EXPIRED,
+        }:
+            errors["sales_stage"] = "Only an approved deal has a sales stage."
         if self.sales_stage == SalesStage.LOST and not self.lost_reason.strip():
             errors["lost_reason"] = "Say why the deal was lost."
         if errors:
@@ -435,7 +440,9 @@ class DealConflict(TimeStampedModel):
     """A possible conflict of a registration with an earlier claim on its customer.
 
     `registration` is the later claim; the earlier one is `other_registration` (another
-    partner's, or the same partner's) or `direct_opportunity` (the vendor's own).
+    partner's, or the same partner's) or `direct_opportunity` (the vendor's own). A
+    direct opportunity matched when it was created or changed after the registration
+    (`direct_is_later`) is the exception: there the registration is the earlier claim.
     """
 
     registration = models.ForeignKey(
@@ -482,6 +489,9 @@ class DealConflict(TimeStampedModel):
     decision_reason = models.TextField(blank=True)
     appeal_note = models.TextField(blank=True)
     appealed_at = models.DateTimeField(null=True, blank=True)
+    # A direct opportunity added or changed after the registration was submitted:
+    # then the registration is the earlier claim, and "first come" keeps it.
+    direct_is_later = models.BooleanField(default=False)
 
     objects: ClassVar[Any] = DealConflictQuerySet.as_manager()
 
@@ -539,6 +549,9 @@ class DealConflict(TimeStampedModel):
         ]
 
 
+# The import record lives in its own module; imported here so Django registers it.
+from cairn.deals.models_import import ImportRun  # noqa: E402
+
 # The models of form configuration, attachments and extensions live in their own
 # module; importing them here registers them with the app.
 from cairn.deals.models_protection import (  # noqa: E402
@@ -560,4 +573,5 @@ __all__ = [
     "DealStatusChange",
     "DealTierProtection",
     "DirectOpportunity",
+    "ImportRun",
 ]

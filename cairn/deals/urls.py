@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairn.deals import views, views_extensions, views_pipeline
+from cairn.deals import views, views_extensions, views_import, views_pipeline
 
 app_name = "deals"
 urlpatterns = [
@@ -84,6 +84,52 @@ urlpatterns = [
         name="service_levels",
     ),
     path("console/deals/velocity/", views_pipeline.velocity, name="velocity"),
+    path("deals/import/", views_import.registration_import, name="registration_import"),
+    path(
+        "deals/import/template.csv",
+        views_import.registration_import_template,
+        name="registration_import_template",
+    ),
+    path(
+        "deals/import/<int:pk>/",
+        views_import.registration_import_run,
+        name="registration_import_run",
+    ),
+    path(
+        "deals/import/<int:pk>/commit/",
+        views_import.registration_import_commit,
+        name="registration_import_commit",
+    ),
+    path(
+        "deals/import/<int:pk>/report.csv",
+        views_import.registration_import_report,
+        name="registration_import_report",
+    ),
+    path(
+        "console/deals/direct-import/",
+        views_import.direct_import,
+        name="direct_import",
+    ),
+    path(
+        "console/deals/direct-import/template.csv",
+        views_import.direct_import_template,
+        name="direct_import_template",
+    ),
+    path(
+        "console/deals/direct-import/<int:pk>/",
+        views_import.direct_import_run,
+        name="direct_import_run",
+    ),
+    path(
+        "console/deals/direct-import/<int:pk>/commit/",
+        views_import.direct_import_commit,
+        name="direct_import_commit",
+    ),
+    path(
+        "console/deals/direct-import/<int:pk>/report.csv",
+        views_import.direct_import_report,
+        name="direct_import_report",
+    ),
     path("console/deals/<int:pk>/", views.review_detail, name="review_detail"),
     path("console/deals/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path(

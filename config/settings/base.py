@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnerTypeEnum": "cairn.partners.choices.PartnerType",
         "MembershipStatusEnum": "cairn.partners.choices.MembershipStatus",
+        "ImportModeEnum": "cairn.deals.models_import.ImportMode",
+        "ImportRequestModeEnum": "cairn.deals.api.views_import.MODES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

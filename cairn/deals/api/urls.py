@@ -1,8 +1,10 @@
 """API routes of deal registration, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from cairn.deals.api.views import DealRegistrationViewSet, DirectOpportunityViewSet
+from cairn.deals.api.views_import import DirectImportView, RegistrationImportView
 from cairn.deals.api.views_metrics import DealMetricsViewSet
 
 router = SimpleRouter()
@@ -14,4 +16,17 @@ router.register(
 )
 router.register("deal-metrics", DealMetricsViewSet, basename="deal-metrics")
 
-urlpatterns = router.urls
+# Before the router's: its detail routes would take "import" for an id.
+urlpatterns = [
+    path(
+        "deal-registrations/import/",
+        RegistrationImportView.as_view(),
+        name="deal-registration-import",
+    ),
+    path(
+        "direct-opportunities/import/",
+        DirectImportView.as_view(),
+        name="direct-opportunity-import",
+    ),
+    *router.urls,
+]

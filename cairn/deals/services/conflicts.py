@@ -109,6 +109,9 @@ def resolve_conflict(
         )
         if (
             decision == ConflictDecision.FIRST_COME
+            # A direct deal added after the registration came second: first come
+            # keeps the registration.
+            and not conflict.direct_is_later
             and registration.status in PENDING_STATUSES
         ):
             registration.decided_at = timezone.now()

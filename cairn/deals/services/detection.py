@@ -24,6 +24,7 @@ transaction IMMEDIATE), so submissions are already serialized in commit order an
 further lock is needed.
 """
 
+import zlib
 from typing import Any
 
 from django.db import connection
@@ -43,6 +44,14 @@ from cairn.deals.models import (
 # First argument of the two-key form of pg_advisory_xact_lock: keeps these locks
 # apart from any other advisory locks of the database.
 ADVISORY_LOCK_NAMESPACE = 0x0DEA1
+# How many locks the blocking keys share (see lock_keys).
+LOCK_BUCKETS = 1024
+
+
+def lock_bucket(key: str) -> int:
+    """Return the lock a blocking key shares with the keys of its bucket."""
+    return zlib.crc32(key.encode()) % LOCK_BUCKETS
+
 
 # Largest bucket a blocking key may fetch alone. Every candidate costs a row, its
 # lines and a comparison (about 40 µs in all); bench/deal_conflicts.py measured the
@@ -57,14 +66,21 @@ CANDIDATE_FIELDS = (
 
 
 def lock_keys(keys: set[str]) -> None:
-    """Hold a lock on each blocking key until the transaction ends."""
+    """Hold a lock on each blocking key (its bucket) until the transaction ends.
+
+    Keys share LOCK_BUCKETS locks, taken in bucket order: a transaction that
+    registers thousands of rows (an all-or-nothing import) then holds at most
+    LOCK_BUCKETS locks, within PostgreSQL's lock table (max_locks_per_transaction),
+    where one lock per key would exhaust it. Two unrelated keys in one bucket only
+    make one submission wait for the other.
+    """
     if connection.vendor != "postgresql":
         return  # SQLite runs one write transaction at a time
     with connection.cursor() as cursor:
-        for key in sorted(keys):
+        for bucket in sorted({lock_bucket(key) for key in keys}):
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [ADVISORY_LOCK_NAMESPACE, key],
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [ADVISORY_LOCK_NAMESPACE, bucket],
             )
 
 

@@ -13,6 +13,7 @@ from cairn.deals.matching import blocking_keys
 from cairn.deals.models import DirectOpportunity
 from cairn.deals.services._common import check_keys
 from cairn.deals.services.detection import lock_keys, replace_match_keys
+from cairn.deals.services.direct_detection import record_registration_conflicts
 
 DIRECT_FIELDS = frozenset(
     {
@@ -36,7 +37,8 @@ def save_direct_opportunity(
     *, actor: Any, external_id: str, **fields: Any
 ) -> DirectOpportunity:
     """Create or update the direct opportunity with this external id, and its
-    blocking keys.
+    blocking keys; an open one is matched against the open registrations, so a
+    registration submitted before it gets its possible conflict too.
     """
     check_keys(fields, DIRECT_FIELDS, "direct opportunity")
     with transaction.atomic():
@@ -80,4 +82,5 @@ def save_direct_opportunity(
                 verb="deal.direct_opportunity_updated",
                 data={"external_id": external_id},
             )
+        record_registration_conflicts(opportunity, actor=actor)
     return opportunity

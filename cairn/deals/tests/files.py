@@ -71,10 +71,17 @@ def office_bytes(kind: str, *, macro: bool = False) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", manifest)
-        archive.writestr(part.lstrip("/"), "<document/>")
+        # A fixed time in every entry: the same document is the same bytes, whenever
+        # it is built.
+        def write(name: str, data: str | bytes) -> None:
+            entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+
+        write("[Content_Types].xml", manifest)
+        write(part.lstrip("/"), "<document/>")
         if macro:
-            archive.writestr("word/vbaProject.bin", b"\x00macro")
+            write("word/vbaProject.bin", b"\x00macro")
     return buffer.getvalue()
 
 

@@ -45,7 +45,11 @@ def test_users_are_scoped_to_the_actor(clients):
 def test_users_filters_and_search(clients, ecosystem):
     client = clients["vendor_admin"]
     UserFactory.create(
-        email="gone@alpha.example", organization=ecosystem.partner_a, is_active=False
+        email="gone@alpha.example",
+        # A fixed name: a generated one could contain "Casey", searched for below.
+        full_name="Gwen Gone",
+        organization=ecosystem.partner_a,
+        is_active=False,
     )
 
     assert _emails(client.get("/api/v1/users/?role=channel_manager")) == {

@@ -95,16 +95,20 @@ def start_attempt(assessment: Assessment, *, actor: Any) -> AssessmentAttempt:
         raise PermissionDenied
     if not assessment.is_active:
         raise ValidationError("This assessment is closed.")
-    for open_attempt in AssessmentAttempt.objects.filter(
-        user=actor, assessment=assessment, status=AttemptStatus.IN_PROGRESS
-    ):
-        if close_expired_attempt(open_attempt) is None:
-            return open_attempt
     previous = list(
         AssessmentAttempt.objects.filter(user=actor, assessment=assessment).order_by(
             "-number"
         )
     )
+    # The attempt in progress is resumed, never counted against the limit: read in
+    # the same query as the others, so one started meanwhile by a simultaneous
+    # request is resumed too.
+    for open_attempt in previous:
+        if (
+            open_attempt.status == AttemptStatus.IN_PROGRESS
+            and close_expired_attempt(open_attempt) is None
+        ):
+            return open_attempt
     if assessment.max_attempts is not None and len(previous) >= assessment.max_attempts:
         raise ValidationError(
             f"No attempts left at this assessment ({assessment.max_attempts} at most)."

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cairn.learning.choices import VersionStatus
@@ -29,11 +29,26 @@ def _program_ids_of(user: Any) -> list[int]:
 
 def list_courses_for(user: Any) -> QuerySet[Course]:
     """Return the published courses a partner person may take."""
+    # EXISTS rather than a join: a join on versions needs DISTINCT over every
+    # course, which the database cannot stop early for one page of the catalog.
+    is_published = CourseVersion.objects.filter(
+        course_id=OuterRef("pk"), status=VersionStatus.PUBLISHED
+    )
     return Course.objects.filter(
         Q(program__isnull=True) | Q(program_id__in=_program_ids_of(user)),
+        Exists(is_published),
         is_archived=False,
-        versions__status=VersionStatus.PUBLISHED,
-    ).distinct()
+    )
+
+
+def search_catalog_for(user: Any, query: str = "") -> QuerySet[Course]:
+    """Return the courses a partner person may take whose title or summary holds
+    every word of the query, by title.
+    """
+    courses = list_courses_for(user)
+    for word in query.split()[:8]:
+        courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    return courses.order_by("title", "pk")
 
 
 def access_course(user: Any, slug: str) -> Course:
@@ -171,16 +186,23 @@ class PathRow:
         return round(100 * self.required_done / total) if total else 100
 
 
+# How many courses "My learning" suggests from the catalog; the catalog page lists
+# them all, a page at a time.
+SUGGESTED_COURSES = 6
+
+
 @dataclass
 class MyLearning:
     paths: list[PathRow]
     in_progress: list[CourseProgress]
-    catalog: list[Course]
+    suggested: list[Course]
+    catalog_count: int
 
 
 def my_learning_for(user: Any) -> MyLearning:
     """Return a person's paths with their courses and progress, the courses they
-    are taking, and the catalog, in a fixed number of queries.
+    are taking, a few courses of the catalog they have not started and the size of
+    the catalog, in a fixed number of queries.
     """
     enrollments = list(
         Enrollment.objects.filter(user=user)
@@ -228,6 +250,16 @@ def my_learning_for(user: Any) -> MyLearning:
         key=lambda p: p.started_at,
         reverse=True,
     )
+    catalog = list_courses_for(user)
+    # The newest courses first: what changed since the person last looked.
+    suggested = list(
+        catalog.exclude(pk__in=list(progress_by_course)).order_by("-created_at", "-pk")[
+            :SUGGESTED_COURSES
+        ]
+    )
     return MyLearning(
-        paths=paths, in_progress=in_progress, catalog=list(list_courses_for(user))
+        paths=paths,
+        in_progress=in_progress,
+        suggested=suggested,
+        catalog_count=catalog.count(),
     )

@@ -7,6 +7,7 @@ from cairn.learning import views, views_assessments, views_certifications
 app_name = "learning"
 urlpatterns = [
     path("learning/", views.my_learning, name="my_learning"),
+    path("learning/catalog/", views.catalog, name="catalog"),
     path("learning/courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path(
         "learning/courses/<slug:slug>/lessons/<int:pk>/",

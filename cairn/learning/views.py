@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cairn.core.portal import policy_required
+from cairn.core.portal import is_htmx, paginate, policy_required
 from cairn.learning import policies, selectors, selectors_assessments
 from cairn.learning.services import progress as progress_services
 
@@ -15,6 +15,18 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     """Show the person's paths, courses in progress and the catalog."""
     context = {"learning": selectors.my_learning_for(request.user), "nav": "learning"}
     return render(request, "learning/my_learning.html", context)
+
+
+@policy_required(policies.can_take_courses)
+def catalog(request: HttpRequest) -> HttpResponse:
+    """List the courses the person may take, a page at a time, with a search."""
+    query = request.GET.get("q", "").strip()[:100]
+    courses = selectors.search_catalog_for(request.user, query)
+    context = {"query": query, "nav": "learning", **paginate(request, courses, 25)}
+    template = "learning/catalog.html"
+    if is_htmx(request):
+        template += "#results"  # the results region only
+    return render(request, template, context)
 
 
 @policy_required(policies.can_take_courses)

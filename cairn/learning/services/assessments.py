@@ -355,8 +355,7 @@ def save_answers(
                 for qid, raw in responses.items()
                 if qid in presented and qid not in cleaned and f"q{qid}" not in errors
             }
-            if not pending:
-                break
+            batch: list[AttemptAnswer] = []
             for question_id, raw in pending.items():
                 shown = presented[question_id]
                 try:
@@ -371,11 +370,28 @@ def save_answers(
                     )
                     errors[f"q{question_id}"] = [message]
                     continue
-                AttemptAnswer.objects.update_or_create(
-                    attempt=attempt,
-                    question_id=question_id,
-                    defaults={"response": cleaned[question_id], "answered_at": now},
+                batch.append(
+                    AttemptAnswer(
+                        attempt=attempt,
+                        question_id=question_id,
+                        response=cleaned[question_id],
+                        answered_at=now,
+                    )
                 )
+            # One statement for the page: a new answer is inserted, a changed one
+            # replaces the saved one (the unique attempt-question pair).
+            AttemptAnswer.objects.bulk_create(
+                batch,
+                update_conflicts=True,
+                unique_fields=["attempt", "question"],
+                update_fields=["response", "answered_at"],
+            )
+            answered_scenario = any(
+                presented[answer.question_id].question.kind == QuestionKind.SCENARIO
+                for answer in batch
+            )
+            if not answered_scenario:
+                break  # no follow-up can have appeared
     if errors:
         raise ValidationError(errors)
 
@@ -428,6 +444,8 @@ def _grade_quiz(attempt: AssessmentAttempt) -> tuple[int, int]:
     the points earned and possible.
     """
     earned = possible = 0
+    graded: list[AttemptAnswer] = []
+    unanswered: list[AttemptAnswer] = []
     for shown in presented_questions(attempt):
         answer = shown.answer
         correct = answer is not None and is_correct_response(
@@ -435,19 +453,22 @@ def _grade_quiz(attempt: AssessmentAttempt) -> tuple[int, int]:
         )
         points = shown.question.points if correct else 0
         if answer is None:
-            AttemptAnswer.objects.create(
-                attempt=attempt,
-                question=shown.question,
-                response=None,
-                is_correct=False,
-                points_awarded=0,
+            unanswered.append(
+                AttemptAnswer(
+                    attempt=attempt,
+                    question=shown.question,
+                    response=None,
+                    is_correct=False,
+                    points_awarded=0,
+                )
             )
         else:
-            AttemptAnswer.objects.filter(pk=answer.pk).update(
-                is_correct=correct, points_awarded=points
-            )
+            answer.is_correct, answer.points_awarded = correct, points
+            graded.append(answer)
         earned += points
         possible += shown.question.points
+    AttemptAnswer.objects.bulk_update(graded, ["is_correct", "points_awarded"])
+    AttemptAnswer.objects.bulk_create(unanswered)
     return earned, possible
 
 

@@ -29,6 +29,7 @@ def _lesson(ecosystem: Any) -> dict[str, Any]:
 
 RULES = [
     Rule("learning:my_learning", expect=LEARNER_PAGE),
+    Rule("learning:catalog", expect=LEARNER_PAGE),
     Rule(
         "learning:course_detail",
         kwargs=lambda ecosystem: {"slug": ecosystem.course.slug},

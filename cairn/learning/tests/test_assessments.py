@@ -179,6 +179,28 @@ def test_a_quiz_is_scored_over_every_drawn_question(ecosystem: Ecosystem) -> Non
     )
 
 
+def test_submitting_costs_the_same_queries_for_three_answers_or_twelve(
+    ecosystem: Ecosystem,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rep = ecosystem.partner_a_rep
+    counts = []
+    for size in (3, 12):
+        questions = [choice(f"Q{size}-{n}?", [("Yes", True)]) for n in range(size)]
+        attempt = start_attempt(quiz(questions), actor=rep)
+        responses = {q.pk: [str(option(q, "Yes").pk)] for q in questions}
+        with CaptureQueriesContext(connection) as captured:
+            submitted = submit_attempt(attempt, actor=rep, responses=responses)
+        assert submitted.points_earned == size
+        counts.append(len(captured))
+
+    # The questions' options are read with the questions: a batch, not a query each.
+    assert counts[1] - counts[0] <= 2
+    assert AttemptAnswer.objects.filter(is_correct=True).count() == 15
+
+
 def test_an_invalid_answer_is_reported_and_the_valid_ones_kept(
     ecosystem: Ecosystem,
 ) -> None:

@@ -103,3 +103,53 @@ def test_a_lesson_of_another_course_is_not_found(ecosystem: Ecosystem) -> None:
     )
 
     assert response.status_code == 404
+
+
+def test_my_learning_suggests_the_newest_courses_not_started_and_links_the_catalog(
+    ecosystem: Ecosystem, django_assert_max_num_queries: Any
+) -> None:
+    started, [lesson, _] = published_course("started", title="Started course")
+    for number in range(8):
+        published_course(f"course-{number}", title=f"Course number {number}")
+    published_course("hidden", program=ecosystem.other_program, title="Other program")
+    browser = client_for(ecosystem.partner_a_rep)
+    browser.get(reverse("learning:lesson_detail", args=[started.slug, lesson.pk]))
+
+    with django_assert_max_num_queries(15):
+        page = browser.get(reverse("learning:my_learning")).content.decode()
+
+    suggested = page.split('id="catalog-title"')[1]
+    assert [f"Course number {n}" in suggested for n in range(8)] == [
+        False, False, True, True, True, True, True, True
+    ]  # fmt: skip
+    assert "Started course" not in suggested
+    assert "Other program" not in page
+    assert "Browse all 9 courses" in page
+
+
+def test_the_catalog_pages_and_searches_the_courses_a_partner_may_take(
+    ecosystem: Ecosystem,
+) -> None:
+    for number in range(30):
+        published_course(f"course-{number:02}", title=f"Course {number:02}")
+    published_course("security", title="Security basics")
+    published_course("hidden", program=ecosystem.other_program, title="Hidden basics")
+    browser = client_for(ecosystem.partner_a_rep)
+    url = reverse("learning:catalog")
+
+    first = browser.get(url).content.decode()
+    second = browser.get(url, {"page": 2}).content.decode()
+    found = browser.get(url, {"q": "BASICS"}, headers={"HX-Request": "true"})
+
+    assert "31 courses" in first
+    assert "Course 00" in first
+    assert "Course 24" in first
+    assert "Course 25" not in first
+    assert "Page 1 of 2" in first
+    assert "Course 25" in second
+    assert "Security basics" in second
+    body = found.content.decode()
+    assert "<h1>" not in body  # the results region only
+    assert "Security basics" in body
+    assert "Hidden basics" not in body
+    assert "1 course matching" in body

@@ -5,6 +5,7 @@ import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 # Legal forms written in a native script are removed before transliteration, because
 # anyascii glues CJK characters into one word: "株式会社トヨタ" -> "ZhuShiHuiShetoyota".
@@ -58,7 +59,8 @@ LEGAL_SUFFIXES = _forms(
     inc, incorporated, corp, corporation, co, company, companies, ltd, limited, llc,
     lc, llp, lp, lllp, plc, pc, pllc, pty, pty ltd, proprietary limited, pvt, pvt ltd,
     private limited, public limited company, limited liability company, pte, pte ltd,
-    ulc, cic, na, sdn bhd, bhd, berhad, sendirian berhad, tbk,
+    ulc, cic, na, sdn bhd, bhd, berhad, sendirian berhad, tbk, dac, clg,
+    fzco, fze, fz llc, jsc, ojsc, cjsc, pjsc,
 
     gmbh, mbh, gesmbh, ag, kg, ohg, gbr, ug, ug haftungsbeschrankt, haftungsbeschrankt,
     gmbh co kg, gmbh co, ag co kg, co kg, kgaa, gmbh co kgaa, se, se co kg, ev, eg, og,
@@ -109,6 +111,19 @@ def _join_initials(words: list[str]) -> list[str]:
     return joined
 
 
+# Long one-word legal forms, recognized with a typo too ("limitted", "ilmited"): a
+# slip in a legal form should not make two names differ.
+_LONG_SUFFIX_WORDS = tuple(
+    sorted(form[0] for form in LEGAL_SUFFIXES if len(form) == 1 and len(form[0]) >= 6)
+)
+
+
+def _is_misspelt_legal_form(word: str) -> bool:
+    return len(word) >= 5 and any(
+        OSA.distance(word, form, score_cutoff=1) <= 1 for form in _LONG_SUFFIX_WORDS
+    )
+
+
 def _strip_legal_forms(words: list[str]) -> list[str]:
     # At least one word always stays, so that a company called "Limited" keeps a name.
     changed = True
@@ -123,6 +138,9 @@ def _strip_legal_forms(words: list[str]) -> list[str]:
                 words = words[size:]
                 changed = True
                 break
+        if not changed and len(words) > 1 and _is_misspelt_legal_form(words[-1]):
+            words = words[:-1]
+            changed = True
     return words
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
 from cairn.deals.matching.facts import DealFacts, RegistrationId
@@ -25,6 +26,7 @@ class ReasonCode(StrEnum):
     # Counter-evidence: lowers the score, shown to the vendor only.
     DIFFERENT_DOMAIN = "DIFFERENT_DOMAIN"
     DIFFERENT_COUNTRY = "DIFFERENT_COUNTRY"
+    DIFFERENT_CITY = "DIFFERENT_CITY"
 
 
 # Points out of 100 that each reason adds to the score; docs/adr/0008 explains them.
@@ -40,14 +42,20 @@ POINTS: dict[ReasonCode, int] = {
     ReasonCode.CLOSE_DATES: 10,
     ReasonCode.DIFFERENT_DOMAIN: -20,
     ReasonCode.DIFFERENT_COUNTRY: -20,
+    ReasonCode.DIFFERENT_CITY: -10,
 }
-# Same city, but no postal codes or coordinates on both sides to say more.
-SAME_CITY_POINTS = 8
+# Same city, but no postal codes or coordinates on both sides to say more: with the
+# same name, enough for a conflict (50 + 10).
+SAME_CITY_POINTS = 10
 
 CONFLICT_THRESHOLD = 0.60
 # Normalized Indel similarity (rapidfuzz ratio, 0-100) from which two names count as
 # similar: one typo in a two-word name passes, "Acme" against "Acme Foods" (57) not.
 SIMILAR_NAME_RATIO = 88.0
+# Shorter names are similar at one slip of the keyboard (a letter left out, added,
+# changed or two swapped: optimal string alignment distance 1), which the ratio
+# misses: "mitrin" and "mutrin" are 83% alike.
+TYPO_NAME_MIN_LETTERS = 5
 NEARBY_KILOMETRES = 1.0
 CLOSE_DATES_DAYS = 90
 
@@ -91,6 +99,7 @@ PARTNER_MESSAGES: dict[ReasonCode, str] = {
     # Counter-evidence is never shown to partners; it would hint at the other side.
     ReasonCode.DIFFERENT_DOMAIN: "",
     ReasonCode.DIFFERENT_COUNTRY: "",
+    ReasonCode.DIFFERENT_CITY: "",
 }
 
 
@@ -194,7 +203,11 @@ def _name_reason(new: DealFacts, old: DealFacts) -> Reason | None:
         # the word when sorted, still compares letter by letter.
         ratio(new.name_text, old.name_text),
     )
-    if similarity >= SIMILAR_NAME_RATIO:
+    is_one_typo = (
+        min(len(new.name_key), len(old.name_key)) >= TYPO_NAME_MIN_LETTERS
+        and OSA.distance(new.name_text, old.name_text, score_cutoff=1) <= 1
+    )
+    if similarity >= SIMILAR_NAME_RATIO or is_one_typo:
         return _reason(
             ReasonCode.SIMILAR_COMPANY_NAME,
             f'The company names {names} are {similarity:.0f}% alike ("{new.name_key}" '
@@ -278,7 +291,10 @@ def _date_reason(new: DealFacts, old: DealFacts) -> Reason | None:
 
 
 def _counter_reasons(
-    new: DealFacts, old: DealFacts, domain_reason: Reason | None
+    new: DealFacts,
+    old: DealFacts,
+    domain_reason: Reason | None,
+    address_reason: Reason | None,
 ) -> list[Reason]:
     counter = []
     if domain_reason is None and new.domain and old.domain:
@@ -293,6 +309,20 @@ def _counter_reasons(
             _reason(
                 ReasonCode.DIFFERENT_COUNTRY,
                 f"The customers are in {new.country_code} and {old.country_code}.",
+            )
+        )
+    elif (
+        address_reason is None
+        and new.city_key
+        and old.city_key
+        and new.city_key != old.city_key
+    ):
+        # A namesake in another city of the country is most often another company;
+        # a branch of the same one usually shares its domain, which outweighs this.
+        counter.append(
+            _reason(
+                ReasonCode.DIFFERENT_CITY,
+                f"The customers are in {new.city} and {old.city}.",
             )
         )
     return counter
@@ -311,10 +341,11 @@ def compare(new: DealFacts, existing: DealFacts) -> Match | None:
     ):
         return None
     domain_reason = _domain_reason(new, existing)
+    address_reason = _address_reason(new, existing)
     found = (
         domain_reason,
         _name_reason(new, existing),
-        _address_reason(new, existing),
+        address_reason,
         _product_reason(new, existing),
         _date_reason(new, existing),
     )
@@ -324,7 +355,7 @@ def compare(new: DealFacts, existing: DealFacts) -> Match | None:
     )
     if not reasons:
         return None
-    counter = _counter_reasons(new, existing, domain_reason)
+    counter = _counter_reasons(new, existing, domain_reason, address_reason)
     total = sum(reason.points for reason in reasons) + sum(
         reason.points for reason in counter
     )

@@ -27,8 +27,8 @@ further lock is needed.
 import zlib
 from typing import Any
 
-from django.db import connection
-from django.db.models import Prefetch
+from django.db import connection, transaction
+from django.db.models import Prefetch, Q
 
 from cairn.deals.choices import OPEN_STATUSES
 from cairn.deals.facts import facts_of_direct_opportunity, facts_of_registration
@@ -76,12 +76,15 @@ def lock_keys(keys: set[str]) -> None:
     """
     if connection.vendor != "postgresql":
         return  # SQLite runs one write transaction at a time
+    buckets = sorted({lock_bucket(key) for key in keys})
     with connection.cursor() as cursor:
-        for bucket in sorted({lock_bucket(key) for key in keys}):
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [ADVISORY_LOCK_NAMESPACE, bucket],
-            )
+        # One round trip: unnest yields the buckets in the array's (sorted) order
+        # and the locks are taken row by row in that order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, bucket) "
+            "FROM unnest(%s::integer[]) AS bucket",
+            [ADVISORY_LOCK_NAMESPACE, buckets],
+        )
 
 
 def split_stop_keys(keys: set[str]) -> tuple[set[str], set[str]]:
@@ -147,15 +150,23 @@ def replace_match_keys(
 
 
 def _already_paired(registration: DealRegistration) -> tuple[set[int], set[int]]:
-    pairs = DealConflict.objects.filter(registration=registration)
-    earlier = set(pairs.values_list("other_registration_id", flat=True))
-    earlier |= set(
-        DealConflict.objects.filter(other_registration=registration).values_list(
-            "registration_id", flat=True
-        )
-    )
-    directs = set(pairs.values_list("direct_opportunity_id", flat=True))
-    return {pk for pk in earlier if pk}, {pk for pk in directs if pk}
+    """Return the registrations and direct opportunities already paired with this
+    one (one query).
+    """
+    earlier: set[int] = set()
+    directs: set[int] = set()
+    pairs = DealConflict.objects.filter(
+        Q(registration=registration) | Q(other_registration=registration)
+    ).values_list("registration_id", "other_registration_id", "direct_opportunity_id")
+    for registration_id, other_id, direct_id in pairs:
+        if registration_id == registration.pk:
+            if other_id:
+                earlier.add(other_id)
+            if direct_id:
+                directs.add(direct_id)
+        else:
+            earlier.add(registration_id)
+    return earlier, directs
 
 
 def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
@@ -236,3 +247,41 @@ def reason_as_json(reason: Any, *, is_counter: bool = False) -> dict[str, Any]:
         "points": int(reason.points),
         "is_counter": is_counter,
     }
+
+
+def refresh_match_keys(*, batch_size: int = 2_000) -> int:
+    """Recompute the blocking keys of every open registration and open direct
+    opportunity, a batch per transaction; return how many were re-keyed.
+
+    Run after an upgrade that changes how names are normalized (`manage.py
+    deals_rekey`): keys stored by the earlier version would otherwise no longer
+    meet the keys that new registrations look up.
+    """
+    refreshed = 0
+    registrations = (
+        DealRegistration.objects.filter(status__in=OPEN_STATUSES)
+        .only(*CANDIDATE_FIELDS)
+        .prefetch_related(
+            Prefetch("lines", DealLine.objects.only("registration_id", "product_code"))
+        )
+        .order_by("pk")
+    )
+    last_pk = 0
+    while batch := list(registrations.filter(pk__gt=last_pk)[:batch_size]):
+        with transaction.atomic():
+            DealMatchKey.objects.filter(registration__in=batch).delete()
+            DealMatchKey.objects.bulk_create(
+                DealMatchKey(key=key, registration=registration)
+                for registration in batch
+                for key in sorted(blocking_keys(facts_of_registration(registration)))
+            )
+        refreshed += len(batch)
+        last_pk = batch[-1].pk
+    for opportunity in DirectOpportunity.objects.filter(is_open=True).iterator():
+        with transaction.atomic():
+            replace_match_keys(
+                set(blocking_keys(facts_of_direct_opportunity(opportunity))),
+                direct_opportunity=opportunity,
+            )
+        refreshed += 1
+    return refreshed

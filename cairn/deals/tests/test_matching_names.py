@@ -64,6 +64,14 @@ from cairn.deals.matching import company_name_key, normalize_company_name
         ("㈱トヨタ", "toyota"),
         ("The Coca-Cola Company", "coca cola"),
         ("Ford Motor Co., Ltd.", "ford motor"),
+        ("Nobress Hotels DAC", "nobress hotels"),
+        ("Voyage Networks JSC", "voyage networks"),
+        ("Pearl Crest Bank FZ-LLC", "pearl crest bank"),
+        # a slip in a long legal form
+        ("Fluzo Limitrd", "fluzo"),
+        ("Shadom iLmited", "shadom"),
+        ("Acme Compny", "acme"),
+        ("Acme Companion", "acme companion"),
     ],
 )
 def test_normalize_company_name_removes_legal_forms_across_languages(name, expected):

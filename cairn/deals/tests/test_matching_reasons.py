@@ -11,7 +11,7 @@ from cairn.deals.matching import (
     compare,
     normalize_company_name,
 )
-from cairn.deals.matching.scoring import haversine_km
+from cairn.deals.matching.scoring import PARTNER_MESSAGES, haversine_km
 from cairn.deals.tests.matching_cases import facts
 
 # Reasons -------------------------------------------------------------------------
@@ -151,6 +151,10 @@ def test_same_company_name_fires_across_legal_forms_and_word_order():
         ("Acme Systems", "Acme Systems Group"),
         ("Acme Holding", "Acme International"),
         ("Zcme Systems", "Acme Systems"),
+        # one slip in a short name: 83% alike, below the ratio, but one edit apart
+        ("Mitrin Pty Ltd", "Mutrin Pty Ltd"),
+        ("Tashar", "Tsahar"),
+        ("Naseflas", "aNseflas"),
     ],
 )
 def test_similar_company_name_fires_on_typos_transliterations_and_group_words(
@@ -176,7 +180,9 @@ def test_similar_company_name_fires_on_typos_transliterations_and_group_words(
         ("Apex Systems", "Apex Solutions"),
         ("Initech", "Initrode"),
         ("Müller Technik", "Müller Textil"),
-        ("Acme", "Acne"),
+        ("Acme", "Acne"),  # too short for a typo to count
+        ("Fybo", "Fbyo"),
+        ("Globex", "Glovax"),  # two edits
     ],
 )
 def test_similar_company_name_does_not_fire_on_other_names(existing_name, new_name):
@@ -225,7 +231,7 @@ def test_nearby_address_fires_weakly_on_the_same_city_without_postal_code():
     # then
     assert match is not None
     assert match.codes == (ReasonCode.NEARBY_ADDRESS,)
-    assert match.score == 0.08
+    assert match.score == 0.1
 
 
 def test_nearby_address_does_not_fire_on_distant_or_different_addresses():
@@ -315,3 +321,33 @@ def test_different_country_lowers_the_score():
         ReasonCode.DIFFERENT_COUNTRY
     ]
     assert match.score == 0.85
+
+
+def test_different_city_lowers_the_score_unless_the_addresses_are_near():
+    # given the same name in two cities of one country
+    existing = facts("Acme", country="FR", city="Paris", postal_code="75001")
+    elsewhere = facts("Acme", country="FR", city="Lyon", postal_code="69001")
+    # and a neighbouring town within a kilometre
+    near_existing = facts(
+        "Acme", country="FR", city="Paris", latitude=48.8800, longitude=2.2690
+    )
+    near_new = facts(
+        "Acme", country="FR", city="Neuilly", latitude=48.8810, longitude=2.2700
+    )
+
+    # when
+    match = compare(elsewhere, existing)
+    neighbours = compare(near_new, near_existing)
+
+    # then
+    assert match is not None
+    assert [reason.code for reason in match.counter_reasons] == [
+        ReasonCode.DIFFERENT_CITY
+    ]
+    assert match.score == 0.40
+    assert match.partner_reasons() == (
+        (ReasonCode.SAME_COMPANY_NAME, PARTNER_MESSAGES[ReasonCode.SAME_COMPANY_NAME]),
+    )
+    assert neighbours is not None
+    assert neighbours.counter_reasons == ()
+    assert neighbours.codes == (ReasonCode.SAME_COMPANY_NAME, ReasonCode.NEARBY_ADDRESS)

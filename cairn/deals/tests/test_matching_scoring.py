@@ -12,7 +12,7 @@ from cairn.deals.matching import (
     find_conflicts,
     is_conflict,
 )
-from cairn.deals.matching.scoring import PARTNER_MESSAGES
+from cairn.deals.matching.scoring import PARTNER_MESSAGES, POINTS
 from cairn.deals.tests.matching_cases import NEAR_MISSES, TRUE_DUPLICATES, facts
 
 # Scores ---------------------------------------------------------------------------
@@ -75,7 +75,8 @@ def test_is_conflict_at_the_threshold():
     # given a same name (50) with a close date (10): exactly the threshold
     existing = facts("Acme", expected_close_date=date(2027, 1, 1))
     at_threshold = facts("Acme", expected_close_date=date(2027, 1, 2))
-    below = facts("Acme", city="Paris")
+    # and the same name with a close date in another city (-10): just below it
+    below = facts("Acme", city="Lyon", expected_close_date=date(2027, 1, 2))
     existing_in_paris = dataclasses.replace(existing, city="Paris")
 
     # when
@@ -88,7 +89,10 @@ def test_is_conflict_at_the_threshold():
     assert match.score == 0.60
     assert is_conflict(match) is True
     assert weaker is not None
-    assert weaker.score == 0.58
+    assert weaker.score == 0.50
+    assert [reason.code for reason in weaker.counter_reasons] == [
+        ReasonCode.DIFFERENT_CITY
+    ]
     assert is_conflict(weaker) is False
     assert is_conflict(None) is False
 
@@ -167,10 +171,16 @@ def test_partner_messages_reveal_nothing_of_the_other_registration():
 def test_every_reason_has_a_fixed_partner_message_and_counter_evidence_has_none():
     # then
     assert set(PARTNER_MESSAGES) == set(ReasonCode)
-    assert PARTNER_MESSAGES[ReasonCode.DIFFERENT_DOMAIN] == ""
-    assert PARTNER_MESSAGES[ReasonCode.DIFFERENT_COUNTRY] == ""
+    counter_evidence = {
+        ReasonCode.DIFFERENT_DOMAIN,
+        ReasonCode.DIFFERENT_COUNTRY,
+        ReasonCode.DIFFERENT_CITY,
+    }
+    assert {code for code in ReasonCode if POINTS[code] < 0} == counter_evidence
     for code in ReasonCode:
-        if code not in (ReasonCode.DIFFERENT_DOMAIN, ReasonCode.DIFFERENT_COUNTRY):
+        if code in counter_evidence:
+            assert PARTNER_MESSAGES[code] == ""
+        else:
             assert PARTNER_MESSAGES[code].endswith(".")
 
 
@@ -264,7 +274,8 @@ def test_known_limits_of_the_scoring():
         postal_code="60601",
         expected_close_date=date(2027, 3, 9),
     )
-    # and a short name with a wrong consonant and nothing else in common: missed
+    # and a short name with a wrong consonant and nothing else in common: similar
+    # (one typo), but not a conflict, and not a candidate (no blocking key shared)
     globex = facts("Globex", country="US", expected_close_date=date(2027, 3, 1))
     glovex = facts("Glovex", country="US", product_codes=frozenset({"SW-200"}))
 
@@ -276,7 +287,9 @@ def test_known_limits_of_the_scoring():
     assert flagged is not None
     assert flagged.score == 0.60
     assert is_conflict(flagged) is True
-    assert missed is None
+    assert missed is not None
+    assert missed.codes == (ReasonCode.SIMILAR_COMPANY_NAME,)
+    assert is_conflict(missed) is False
     assert blocking_keys(glovex) & blocking_keys(globex) == set()
 
 

@@ -1,9 +1,12 @@
 """Conflict detection at submission: stop keys and the candidates they leave out."""
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
+from cairn.deals.choices import RegistrationStatus
 from cairn.deals.models import DealConflict, DealMatchKey, DirectOpportunity
 from cairn.deals.services import detection
 from cairn.deals.tests.support import ACME, register
@@ -106,3 +109,34 @@ def test_a_shared_domain_finds_the_claim_even_when_every_other_key_is_common(
     conflict = DealConflict.objects.get()
     assert (conflict.registration, conflict.other_registration) == (second, first)
     assert "SAME_DOMAIN" in conflict.reason_codes
+
+
+def test_rekeying_replaces_stale_keys_of_open_registrations_only(
+    ecosystem: Any,
+) -> None:
+    # given an open registration whose keys an earlier version computed otherwise
+    registration = register(ecosystem, ecosystem.partner_a_rep)
+    current = set(registration.match_keys.values_list("key", flat=True))
+    DealMatchKey.objects.filter(registration=registration).delete()
+    DealMatchKey.objects.create(registration=registration, key="t:stale")
+    # and a closed one, which no new registration is matched against
+    closed = register(
+        ecosystem, ecosystem.partner_b_rep, customer_name="Zeta", customer_domain=""
+    )
+    DealMatchKey.objects.filter(registration=closed).delete()
+    type(closed).objects.filter(pk=closed.pk).update(status=RegistrationStatus.REJECTED)
+    opportunity = DirectOpportunity.objects.create(
+        external_id="SF-1", company_name="Globex", country="FR", is_open=True
+    )
+
+    # when
+    call_command("deals_rekey", stdout=io.StringIO())
+
+    # then
+    assert set(registration.match_keys.values_list("key", flat=True)) == current
+    assert not DealMatchKey.objects.filter(registration=closed).exists()
+    assert set(
+        DealMatchKey.objects.filter(direct_opportunity=opportunity).values_list(
+            "key", flat=True
+        )
+    ) == {"t:globex", "s:glbx"}

@@ -1,5 +1,7 @@
 """Turn registrations and direct opportunities into the matcher's DealFacts."""
 
+from typing import Any
+
 from cairn.deals.matching import DealFacts
 from cairn.deals.models import DealRegistration, DirectOpportunity
 
@@ -19,6 +21,28 @@ def facts_of_registration(registration: DealRegistration) -> DealFacts:
         longitude=registration.longitude,
         product_codes=frozenset(line.product_code for line in registration.lines.all()),
         expected_close_date=registration.expected_close_date,
+    )
+
+
+def facts_of_registration_row(
+    row: dict[str, Any], product_codes: frozenset[str]
+) -> DealFacts:
+    """Return the facts of a registration read as a row of values (its "pk" and
+    the fields facts_of_registration reads), for the many candidates of a check.
+    """
+    return DealFacts(
+        registration_id=row["pk"],
+        owner_key=f"partner:{row['organization_id']}",
+        company_name=row["customer_name"],
+        customer_domain=row["customer_domain"],
+        contact_email=row["contact_email"],
+        country=str(row["country"] or ""),
+        city=row["city"],
+        postal_code=row["postal_code"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        product_codes=product_codes,
+        expected_close_date=row["expected_close_date"],
     )
 
 

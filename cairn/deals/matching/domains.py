@@ -54,6 +54,8 @@ def _host(value: str) -> str:
         text = text.removeprefix("mailto:")
     if "@" in text:
         text = text.rpartition("@")[2]
+    if _HOST_NAME.fullmatch(text):
+        return text.rstrip(".")  # a bare host, as most are: no URL to parse
     if "://" not in text:
         text = "//" + text
     try:

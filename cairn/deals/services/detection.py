@@ -31,7 +31,11 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
 from cairn.deals.choices import OPEN_STATUSES
-from cairn.deals.facts import facts_of_direct_opportunity, facts_of_registration
+from cairn.deals.facts import (
+    facts_of_direct_opportunity,
+    facts_of_registration,
+    facts_of_registration_row,
+)
 from cairn.deals.matching import blocking_keys, compare, is_conflict
 from cairn.deals.models import (
     DealConflict,
@@ -180,7 +184,10 @@ def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
     replace_match_keys(keys, registration=registration)
     paired_registrations, paired_directs = _already_paired(registration)
     matching_keys = candidate_key_rows(keys)
-    candidates = (
+    # Values, not model instances: a check reads up to a few hundred candidates,
+    # and building a model and a related manager for each cost more than the
+    # comparison itself (bench/deal_conflicts.py).
+    candidates = list(
         DealRegistration.objects.filter(
             status__in=OPEN_STATUSES,
             pk__in=matching_keys.filter(registration__isnull=False).values(
@@ -189,13 +196,14 @@ def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
         )
         .exclude(pk=registration.pk)
         .exclude(pk__in=paired_registrations)
-        # Only what the matcher reads: each candidate is one row to build.
-        .only(*CANDIDATE_FIELDS)
-        .prefetch_related(
-            Prefetch("lines", DealLine.objects.only("registration_id", "product_code"))
-        )
         .order_by("submitted_at", "pk")
+        .values("pk", *CANDIDATE_FIELDS)
     )
+    products: dict[int, set[str]] = {}
+    for registration_id, code in DealLine.objects.filter(
+        registration_id__in=[row["pk"] for row in candidates]
+    ).values_list("registration_id", "product_code"):
+        products.setdefault(registration_id, set()).add(code)
     directs = (
         DirectOpportunity.objects.filter(
             is_open=True,
@@ -207,11 +215,14 @@ def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
         .order_by("pk")
     )
     conflicts: list[DealConflict] = []
-    for candidate in candidates:
-        match = compare(facts, facts_of_registration(candidate))
+    for row in candidates:
+        candidate = facts_of_registration_row(
+            row, frozenset(products.get(row["pk"], ()))
+        )
+        match = compare(facts, candidate)
         if match is not None and is_conflict(match):
             conflicts.append(
-                _conflict(registration, match, other_registration=candidate)
+                _conflict(registration, match, other_registration_id=row["pk"])
             )
     for direct in directs:
         match = compare(facts, facts_of_direct_opportunity(direct))

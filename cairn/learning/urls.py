@@ -34,6 +34,16 @@ urlpatterns = [
         name="package_runtime",
     ),
     path(
+        "learning/courses/<slug:slug>/lessons/<int:pk>/launch/",
+        views_packages.package_launch,
+        name="package_launch",
+    ),
+    path(
+        "learning/courses/<slug:slug>/lessons/<int:pk>/return/",
+        views_packages.package_return,
+        name="package_return",
+    ),
+    path(
         "learning/assessments/<int:pk>/",
         views_assessments.assessment_detail,
         name="assessment_detail",

@@ -16,8 +16,9 @@ from cairn.learning import (
     selectors_assessments,
     selectors_packages,
 )
-from cairn.learning.choices import LessonKind
+from cairn.learning.choices import LessonKind, PackageStandard
 from cairn.learning.packages.cmi import definitions_for_player
+from cairn.learning.services import cmi5
 from cairn.learning.services import progress as progress_services
 
 
@@ -53,6 +54,9 @@ def lesson_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("learning:course_detail", slug=slug)
     lesson = selectors.access_lesson(progress, pk)
     progress_services.open_lesson(progress, lesson)
+    if _plays_cmi5(lesson):
+        # The AU may have reported since the page was last shown.
+        cmi5.sync_cmi5_progress(progress, lesson)
     outline = selectors.course_outline_for(request.user, course)
     is_done = progress.completions.filter(lesson=lesson).exists()
     context = {
@@ -61,9 +65,34 @@ def lesson_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "is_done": is_done,
         "next_lesson": selectors.next_lesson_after(progress, lesson),
         "player": _player(request, course.slug, progress, lesson),
+        "cmi5": _cmi5_launch(course.slug, lesson),
         "nav": "learning",
     }
     return render(request, "learning/lesson_detail.html", context)
+
+
+def _plays_cmi5(lesson: Any) -> bool:
+    package = lesson.package
+    return bool(
+        lesson.kind == LessonKind.PACKAGE
+        and package is not None
+        and package.standard == PackageStandard.CMI5
+    )
+
+
+def _cmi5_launch(slug: str, lesson: Any) -> dict[str, Any] | None:
+    """Return how the lesson page launches a cmi5 AU (None: not a cmi5 lesson)."""
+    if not _plays_cmi5(lesson):
+        return None
+    unit = cmi5.assignable_unit(lesson)
+    return {
+        "url": reverse(
+            "learning:package_launch", kwargs={"slug": slug, "pk": lesson.pk}
+        ),
+        # An AU hosted elsewhere opens in its own window: the portal's pages frame
+        # only Cairn's own addresses.
+        "is_own_window": unit["launch_method"] == "OwnWindow" or "://" in unit["url"],
+    }
 
 
 def _player(

@@ -1,5 +1,6 @@
 """Package lessons: the package's files, served to those who may see the lesson,
-and the endpoint the SCORM player posts the run-time data to.
+the endpoint the SCORM player posts the run-time data to, and the launch of a
+cmi5 AU and the page it returns the learner to.
 
 Files are served from the same origin as the lesson page, because a SCORM package
 finds the player's API through `window.parent`, which the browser only allows
@@ -15,16 +16,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import (
     PermissionDenied,
     SuspiciousFileOperation,
+    ValidationError,
 )
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from cairn.core.api.problems import PROBLEM_CONTENT_TYPE, problem
 from cairn.core.portal import policy_required
 from cairn.learning import policies
+from cairn.learning.choices import PackageStandard
 from cairn.learning.models_packages import package_storage
 from cairn.learning.selectors_packages import access_package_lesson
+from cairn.learning.services import cmi5
+from cairn.learning.services import progress as progress_services
 from cairn.learning.services.package_runtime import RuntimeDataError, record_runtime
 
 # What a package's pages may load and run: their own files, inline scripts and
@@ -174,3 +181,66 @@ def package_runtime(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "lesson_done": outcome.is_lesson_done,
         }
     )
+
+
+@policy_required(policies.can_take_courses)
+@require_safe
+def package_launch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Launch a cmi5 lesson's AU: open a launch and send the browser to the AU."""
+    found = access_package_lesson(request.user, slug, pk)
+    if found.package.standard != PackageStandard.CMI5:
+        raise Http404("This lesson plays no cmi5 package.")
+    try:
+        progress = progress_services.open_course(request.user, found.course)
+    except ValidationError:
+        raise Http404("No such course.") from None
+    if found.lesson.module.version_id != progress.version_id:
+        raise Http404("No such lesson in the version you take.")
+    package = found.package
+    kwargs = {"slug": slug, "pk": pk}
+    au_url = (
+        package.launch_path
+        if "://" in package.launch_path
+        else request.build_absolute_uri(
+            reverse(
+                "learning:package_file", kwargs={**kwargs, "path": package.launch_path}
+            )
+        )
+    )
+    if package.launch_query:
+        au_url = f"{au_url}?{package.launch_query}"
+    url = cmi5.launch_au(
+        progress,
+        found.lesson,
+        actor=request.user,
+        addresses=cmi5.LaunchAddresses(
+            au_url=au_url,
+            endpoint=request.build_absolute_uri("/xapi/"),
+            fetch_url=lambda token: request.build_absolute_uri(
+                reverse("lrs:cmi5_fetch", kwargs={"token": token})
+            ),
+            return_url=request.build_absolute_uri(
+                reverse("learning:package_return", kwargs=kwargs)
+            ),
+        ),
+    )
+    response = redirect(url)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@policy_required(policies.can_take_courses)
+@require_safe
+@xframe_options_sameorigin
+def package_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Where a cmi5 AU sends the learner when it ends: record their progress and
+    lead back to the lesson (out of the lesson page's frame).
+    """
+    found = access_package_lesson(request.user, slug, pk)
+    if found.package.standard != PackageStandard.CMI5:
+        raise Http404("This lesson plays no cmi5 package.")
+    is_done = False
+    if found.progress is not None:
+        is_done = cmi5.sync_cmi5_progress(found.progress, found.lesson).is_lesson_done
+    context = {"course": found.course, "lesson": found.lesson, "is_done": is_done}
+    return render(request, "learning/package_return.html", context)

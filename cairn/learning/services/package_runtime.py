@@ -80,7 +80,7 @@ def record_runtime(
     if problems:
         raise RuntimeDataError(problems)
     with transaction.atomic():
-        runtime = _locked_runtime(progress, lesson)
+        runtime = locked_runtime(progress, lesson)
         was_success = runtime.success_status
         for name, value in values.items():
             if name not in SESSION_ONLY:
@@ -98,7 +98,7 @@ def record_runtime(
             "passed",
             "failed",
         }:
-            _record_result(progress, lesson, runtime, actor=actor)
+            record_result_event(progress, lesson, runtime, actor=actor)
         is_done = runtime.completion_status == "completed" or (
             runtime.success_status == "passed"
         )
@@ -111,7 +111,8 @@ def record_runtime(
     )
 
 
-def _locked_runtime(progress: CourseProgress, lesson: Lesson) -> PackageRuntime:
+def locked_runtime(progress: CourseProgress, lesson: Lesson) -> PackageRuntime:
+    """Return the learner's run-time data of the lesson, locked (created if new)."""
     runtime = (
         PackageRuntime.objects.select_for_update()
         .filter(progress=progress, lesson=lesson)
@@ -201,9 +202,10 @@ def _scaled_12(
     return scaled.quantize(SEVEN_PLACES)
 
 
-def _record_result(
+def record_result_event(
     progress: CourseProgress, lesson: Lesson, runtime: PackageRuntime, *, actor: Any
 ) -> None:
+    """Record `learning.passed` or `learning.failed` on the lesson, with the score."""
     passed = runtime.success_status == "passed"
     course = progress.course
     result: dict[str, Any] = {

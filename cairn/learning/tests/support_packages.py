@@ -80,7 +80,7 @@ CMI5_MANIFEST = """<?xml version="1.0" encoding="utf-8"?>
     <title><langstring lang="en-US">Block</langstring></title>
     <description><langstring lang="en-US">A block</langstring></description>
     <au id="{au_id}" moveOn="{move_on}" masteryScore="0.8"
-        launchMethod="AnyWindow">
+        launchMethod="{launch_method}">
       <title><langstring lang="en-US">Zones</langstring></title>
       <description><langstring lang="en-US">Zones</langstring></description>
       <url>{url}</url>
@@ -158,10 +158,13 @@ def cmi5(
     url: str = "au/index.html?level=1",
     move_on: str = "CompletedAndPassed",
     au_id: str = "https://example.com/courses/firewalls/zones",
+    launch_method: str = "AnyWindow",
     files: Mapping[str, bytes | str] | None = None,
 ) -> bytes:
     """Return a cmi5 package of one AU in a block."""
-    manifest = CMI5_MANIFEST.format(url=url, move_on=move_on, au_id=au_id)
+    manifest = CMI5_MANIFEST.format(
+        url=url, move_on=move_on, au_id=au_id, launch_method=launch_method
+    )
     return zip_of({"cmi5.xml": manifest, **(files or {"au/index.html": SCO_PAGE})})
 
 

@@ -34,7 +34,7 @@ def _launch(client: Client, course: Any, lesson: Any) -> dict[str, str]:
     kwargs = {"slug": course.slug, "pk": lesson.pk}
     page = client.get(reverse("learning:lesson_detail", kwargs=kwargs))
     launch_url = reverse("learning:package_launch", kwargs=kwargs)
-    assert f'src="{launch_url}"' in page.content.decode()
+    assert f'href="{launch_url}" target="package-frame"' in page.content.decode()
     response = client.get(launch_url)
     assert response.status_code == 302
     location = urlsplit(response["Location"])
@@ -230,6 +230,7 @@ def test_the_return_page_records_progress_and_leads_back(
 
     assert response.status_code == 200
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert "You completed “Play the package”." in response.content.decode()
     assert LessonCompletion.objects.filter(lesson=lesson).exists()
 

@@ -10,10 +10,13 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cairn.learning.choices import LessonKind
 from cairn.learning.models import Course, LearningPackage, Lesson
+from cairn.learning.models_packages import package_storage
+from cairn.learning.packages.archive import Limits, PackageRefusedError
 from cairn.learning.services import catalog
 from cairn.learning.services.packages import import_package
 
@@ -237,3 +240,19 @@ def package_lesson(
     )
     catalog.publish_version(draft, changelog="", actor=None)
     return course, lesson, package
+
+
+def _stored_names() -> list[str]:
+    folders, files = package_storage().listdir("")
+    return sorted(folders + files)
+
+
+def refusal_of(content: bytes, limits: Limits | None = None) -> PackageRefusedError:
+    """Import `content`; return the refusal, having checked nothing was kept."""
+    packages = LearningPackage.objects.count()
+    stored = _stored_names()
+    with pytest.raises(PackageRefusedError) as refused:
+        import_package(upload(content), actor=None, limits=limits)
+    assert LearningPackage.objects.count() == packages
+    assert _stored_names() == stored
+    return refused.value

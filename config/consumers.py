@@ -20,4 +20,6 @@ CONSUMERS: list[Consumer] = [
     ),
     # Learning events become statements in Cairn's LRS.
     Consumer("cairn.lrs.consumers.store_learning_statement", verbs=("learning.*",)),
+    # A cmi5 AU's result in the LRS becomes the learner's progress.
+    Consumer("cairn.learning.consumers.sync_cmi5_result", verbs=("lrs.cmi5_result",)),
 ]

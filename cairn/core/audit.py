@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from cairn.core.context import current_origin
 from cairn.core.events import record_event
@@ -42,7 +43,8 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(item) for item in value]
     if isinstance(value, dict):
         return {key: _json_safe(item) for key, item in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
+    if isinstance(value, FieldFile):
+        # An empty file field has no url (asking raises), only an empty name.
         return value.name or ""
     return str(value)  # decimals, UUIDs and value objects such as a country
 

@@ -7,12 +7,16 @@ previous version retired) hold here too.
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
+from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from cairn.core.admin import AuditedModelAdmin
+from cairn.learning.choices import LessonKind
 from cairn.learning.models import (
     Assessment,
     AssessmentAttempt,
@@ -22,6 +26,7 @@ from cairn.learning.models import (
     CourseVersion,
     CreditCourse,
     EnrollmentRule,
+    LearningPackage,
     LearningPath,
     Lesson,
     Module,
@@ -33,6 +38,11 @@ from cairn.learning.models import (
 )
 from cairn.learning.services import catalog
 from cairn.learning.services.enrollment import apply_enrollment_rule
+from cairn.learning.services.packages import (
+    PackageRefusedError,
+    import_package,
+    inspect_package,
+)
 
 
 class CourseVersionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -91,15 +101,95 @@ class CourseVersionAdmin(AuditedModelAdmin):
                 self.message_user(request, f"{version} is published.")
 
 
+class LessonAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A lesson, with the zip of an interactive package to import.
+
+    The zip is checked here, so that a refused package is a form error with its
+    reason; it is imported (through the service) when the lesson is saved.
+    """
+
+    package_file = forms.FileField(
+        required=False,
+        label="Upload a package",
+        help_text="A SCORM 1.2, SCORM 2004 or cmi5 zip, for an interactive "
+        "package lesson. It replaces the lesson's package.",
+    )
+
+    # No Meta: the admin builds the model form (with its own widgets) on this base.
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        upload = cleaned.get("package_file")
+        is_package = cleaned.get("kind") == LessonKind.PACKAGE
+        if upload and not is_package:
+            self.add_error(
+                "package_file",
+                "Choose the kind “Interactive package” to upload a package.",
+            )
+        elif upload:
+            try:
+                inspect_package(upload, size=upload.size)
+            except PackageRefusedError as refusal:
+                self.add_error("package_file", refusal.messages)
+        elif is_package and not cleaned.get("package"):
+            self.add_error("package_file", "Upload the SCORM or cmi5 package.")
+        return cleaned
+
+
 class LessonInline(admin.StackedInline):  # type: ignore[type-arg]
     model = Lesson
+    form = LessonAdminForm
     extra = 0
+
+    def formfield_for_dbfield(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if isinstance(db_field, models.URLField):
+            # Addresses typed without a scheme are https (Django 6's default).
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Module)
 class ModuleAdmin(AuditedModelAdmin):
     list_display = ("title", "version", "position")
     inlines = (LessonInline,)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Any],
+        formset: BaseModelFormSet[Any, Any],
+        change: bool,
+    ) -> None:
+        if formset.model is Lesson:
+            for lesson_form in formset.forms:
+                data = getattr(lesson_form, "cleaned_data", {})
+                if data.get("package_file") and not data.get("DELETE"):
+                    lesson_form.instance.package = import_package(
+                        data["package_file"], actor=request.user
+                    )
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(LearningPackage)
+class LearningPackageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Imported packages, read-only: they are uploaded on a lesson and never
+    change afterwards.
+    """
+
+    list_display = ("title", "standard", "file_count", "original_name", "created_at")
+    list_filter = ("standard",)
+    search_fields = ("title", "original_name", "identifier")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class PathItemInline(admin.TabularInline):  # type: ignore[type-arg]

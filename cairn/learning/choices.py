@@ -12,6 +12,7 @@ __all__ = [
     "EnrollmentSource",
     "JobFunction",
     "LessonKind",
+    "PackageStandard",
     "QuestionKind",
     "VersionStatus",
 ]
@@ -28,6 +29,13 @@ class LessonKind(models.TextChoices):
     VIDEO = "video", "Video"
     DOCUMENT = "document", "Document"
     LINK = "link", "Link"
+    PACKAGE = "package", "Interactive package (SCORM or cmi5)"
+
+
+class PackageStandard(models.TextChoices):
+    SCORM_12 = "scorm12", "SCORM 1.2"
+    SCORM_2004 = "scorm2004", "SCORM 2004"
+    CMI5 = "cmi5", "cmi5"
 
 
 class EnrollmentSource(models.TextChoices):

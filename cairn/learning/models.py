@@ -104,7 +104,9 @@ class Module(models.Model):
 
 
 class Lesson(models.Model):
-    """One lesson: text (Markdown), a video, a document or a link."""
+    """One lesson: text (Markdown), a video, a document, a link or an interactive
+    package (SCORM or cmi5).
+    """
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(max_length=200)
@@ -116,6 +118,14 @@ class Lesson(models.Model):
     video_url = models.URLField(blank=True)
     document = models.FileField(upload_to="learning/documents/", blank=True)
     link_url = models.URLField(blank=True)
+    package = models.ForeignKey(
+        "learning.LearningPackage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text="The imported SCORM or cmi5 package the lesson plays.",
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         default=5, help_text="How long the lesson takes, for micro-learning."
     )
@@ -791,3 +801,39 @@ class TierCertificationRequirement(models.Model):
     def __str__(self) -> str:
         minimum = self.minimum_certified_people
         return f"{self.tier}: {minimum} certified in {self.certification}"
+
+
+# Imported at the end: the package models refer to the models above by name.
+from cairn.learning.models_packages import (  # noqa: E402
+    LearningPackage,
+    PackageRuntime,
+)
+
+__all__ = [
+    "Assessment",
+    "AssessmentAttempt",
+    "AttemptAnswer",
+    "AttemptEvidence",
+    "Certification",
+    "CertificationAward",
+    "CertificationCredit",
+    "Course",
+    "CourseProgress",
+    "CourseVersion",
+    "CreditCourse",
+    "CriterionScore",
+    "Enrollment",
+    "EnrollmentRule",
+    "ExamResult",
+    "LearningPackage",
+    "LearningPath",
+    "Lesson",
+    "LessonCompletion",
+    "Module",
+    "PackageRuntime",
+    "PathItem",
+    "Question",
+    "QuestionOption",
+    "RubricCriterion",
+    "TierCertificationRequirement",
+]

@@ -1,9 +1,9 @@
 """The data of learning events, which Cairn's LRS turns into xAPI statements.
 
 Every learning event carries what its statement needs (see
-`cairn.lrs.consumers.statement_for`): a statement id fixed now, the learner, the
-activity as an IRI under the site's address, the registration of the attempt and
-the parent activity.
+`cairn.lrs.services.learning_statements.statement_for`): a statement id fixed now,
+the learner, the activity as an IRI under the site's address, the registration of
+the attempt and the parent activity.
 """
 
 import uuid

@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from cairn.learning import views, views_assessments, views_certifications
+from cairn.learning import (
+    views,
+    views_assessments,
+    views_certifications,
+    views_packages,
+)
 
 app_name = "learning"
 urlpatterns = [
@@ -18,6 +23,26 @@ urlpatterns = [
         "learning/courses/<slug:slug>/lessons/<int:pk>/complete/",
         views.lesson_complete,
         name="lesson_complete",
+    ),
+    path(
+        "learning/courses/<slug:slug>/lessons/<int:pk>/package/<path:path>",
+        views_packages.package_file,
+        name="package_file",
+    ),
+    path(
+        "learning/courses/<slug:slug>/lessons/<int:pk>/runtime/",
+        views_packages.package_runtime,
+        name="package_runtime",
+    ),
+    path(
+        "learning/courses/<slug:slug>/lessons/<int:pk>/launch/",
+        views_packages.package_launch,
+        name="package_launch",
+    ),
+    path(
+        "learning/courses/<slug:slug>/lessons/<int:pk>/return/",
+        views_packages.package_return,
+        name="package_return",
     ),
     path(
         "learning/assessments/<int:pk>/",

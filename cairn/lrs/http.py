@@ -22,8 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cairn.core.api.problems import PROBLEM_CONTENT_TYPE, problem
 from cairn.lrs import policies
-from cairn.lrs.models import LRSClient
+from cairn.lrs.models import LaunchSession, LRSClient
 from cairn.lrs.selectors import verify_client
+from cairn.lrs.selectors_launches import LAUNCH_KEY_PREFIX, verify_launch
 from cairn.lrs.services.clients import record_client_use
 from cairn.lrs.xapi.errors import XAPIError
 
@@ -91,6 +92,8 @@ class XAPIRequest:
     body: bytes
     path: str
     languages: list[str] = field(default_factory=list)
+    # The cmi5 launch whose credentials signed the request, if any.
+    launch: LaunchSession | None = None
 
     @property
     def content_type(self) -> str:
@@ -104,6 +107,7 @@ class XAPIRequest:
 
 
 Handler = Callable[[XAPIRequest], HttpResponse]
+LaunchRule = Callable[[XAPIRequest], None]
 
 
 def json_response(
@@ -136,6 +140,7 @@ def xapi_resource(
     methods: set[str],
     scopes: Callable[[str], set[str]] | None = None,
     consistent_through: bool = False,
+    launch_rule: LaunchRule | None = None,
 ) -> Callable[[Handler], Callable[[HttpRequest], HttpResponse]]:
     """Make `handler` the view of one xAPI resource.
 
@@ -143,7 +148,9 @@ def xapi_resource(
     client scopes of which one is needed for a method (None: no client at all, as
     for the about resource). `consistent_through` adds the header that tells up to
     when the answers of reads are complete (the statements resource), to every
-    answer of a GET or HEAD, errors included.
+    answer of a GET or HEAD, errors included. `launch_rule` checks a request signed
+    with a cmi5 launch's credentials (raising XAPIError); a resource without one
+    refuses them.
     """
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
@@ -155,6 +162,13 @@ def xapi_resource(
             else:
                 try:
                     xapi_request = _parse(request, allowed, scopes)
+                    if xapi_request.launch is not None:
+                        if launch_rule is None:
+                            raise XAPIError(
+                                "cmi5 launch credentials may not use this resource.",
+                                status=403,
+                            )
+                        launch_rule(xapi_request)
                     response = handler(xapi_request)
                     if xapi_request.is_head:
                         response.content = b""
@@ -200,7 +214,7 @@ def _parse(
     if method not in allowed:
         raise XAPIError(f"{method} is not allowed on this resource.", status=405)
     # Credentials first: a caller without them learns nothing else of the request.
-    client = _authenticate(headers) if scopes is not None else None
+    client, launch = _authenticate(headers) if scopes is not None else (None, None)
     version = _negotiate_version(headers, required=scopes is not None)
     if "method" in request.GET and version != "1.0.3":
         raise XAPIError(
@@ -223,6 +237,7 @@ def _parse(
         body=body,
         path=request.path,
         languages=_languages(headers.get("Accept-Language", "")),
+        launch=launch,
     )
 
 
@@ -322,7 +337,7 @@ def _negotiate_version(headers: Headers, *, required: bool) -> str:
     return version
 
 
-def _authenticate(headers: Headers) -> LRSClient:
+def _authenticate(headers: Headers) -> tuple[LRSClient, LaunchSession | None]:
     authorization = headers.get("Authorization", "")
     scheme, _, encoded = authorization.partition(" ")
     if scheme.lower() != "basic" or not encoded:
@@ -334,11 +349,18 @@ def _authenticate(headers: Headers) -> LRSClient:
     key, separator, secret = decoded.partition(":")
     if not separator:
         raise XAPIError("The Basic credentials are malformed.", status=401)
+    if key.startswith(LAUNCH_KEY_PREFIX):
+        launch = verify_launch(key, secret)
+        if launch is None:
+            raise XAPIError(
+                "Unknown, expired or ended cmi5 launch credentials.", status=401
+            )
+        return launch.client, launch
     client = verify_client(key, secret)
     if client is None:
         raise XAPIError("Unknown key or wrong secret.", status=401)
     record_client_use(client)
-    return client
+    return client, None
 
 
 def _languages(accept_language: str) -> list[str]:

@@ -213,3 +213,38 @@ class StatementForwarding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} → {self.endpoint}"
+
+
+class LaunchSession(models.Model):
+    """A cmi5 launch of an assignable unit: the one-time fetch URL and the
+    short-lived credentials it hands out, good for one learner, one registration
+    and one AU only.
+
+    The fetch token and the secret are random and stored hashed; the key names the
+    session in the Basic credentials (`<key>:<secret>`).
+    """
+
+    session_id = models.UUIDField(unique=True)
+    client = models.ForeignKey(LRSClient, on_delete=models.PROTECT, related_name="+")
+    fetch_token_hash = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=40, unique=True)
+    secret_hash = models.CharField(max_length=64, blank=True)
+    actor = models.JSONField(help_text="The learner's Agent, as the AU was given it.")
+    actor_key = models.CharField(max_length=255)
+    registration = models.UUIDField()
+    activity_id = models.CharField(max_length=2048)
+    mastery_score = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    terminated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["registration"], name="lrs_launch_registration_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"cmi5 session {self.session_id}"

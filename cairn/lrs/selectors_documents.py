@@ -254,6 +254,18 @@ def _registration_param(params: dict[str, str]) -> uuid.UUID | None:
     return uuid.UUID(raw)
 
 
+def state_scope(
+    activity_id: str, agent: dict[str, Any], registration: uuid.UUID | None
+) -> DocumentScope:
+    """Return the scope of an agent's state in an activity (and registration)."""
+    return DocumentScope(
+        kind=STATE.kind,
+        activity_id=activity_id,
+        agent_key=_stored_key(agent_key(agent)),
+        registration=registration,
+    )
+
+
 def find_document(scope: DocumentScope, document_id: str) -> Document | None:
     """Return the document `document_id` of `scope`, or None."""
     return Document.objects.filter(scope_hash=scope.scope_hash(document_id)).first()

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from cairn.lrs import views, views_console, views_documents
+from cairn.lrs import views, views_console, views_documents, views_launches
 
 app_name = "lrs"
 # xAPI names its resources without a trailing slash; one is tolerated.
@@ -37,4 +37,9 @@ urlpatterns = [
         name="xapi_agents_profile",
     ),
     re_path(r"^xapi/agents/?$", views_documents.agents, name="xapi_agents"),
+    path(
+        "lrs/cmi5/fetch/<str:token>/",
+        views_launches.cmi5_fetch,
+        name="cmi5_fetch",
+    ),
 ]

@@ -17,6 +17,7 @@ from cairn.lrs.http import (
     json_response,
     xapi_resource,
 )
+from cairn.lrs.launch_rules import check_launch_statements, statements_rule
 from cairn.lrs.models import StatementAttachment
 from cairn.lrs.multipart import Part, boundary_of, build_multipart, parse_multipart
 from cairn.lrs.selectors_statements import (
@@ -28,6 +29,7 @@ from cairn.lrs.selectors_statements import (
     parse_query,
     read_more_token,
 )
+from cairn.lrs.services.launches import record_launch_statements
 from cairn.lrs.services.statements import (
     AttachmentPart,
     same_statement,
@@ -54,7 +56,10 @@ def about(request: XAPIRequest) -> HttpResponse:
 
 
 @xapi_resource(
-    methods={"GET", "PUT", "POST"}, scopes=_statement_scopes, consistent_through=True
+    methods={"GET", "PUT", "POST"},
+    scopes=_statement_scopes,
+    consistent_through=True,
+    launch_rule=statements_rule,
 )
 def statements(request: XAPIRequest) -> HttpResponse:
     """Answer the statements resource: store one or a batch, or read them."""
@@ -104,8 +109,13 @@ def _store(
         if not isinstance(statement, dict):
             raise XAPIError("is not a statement object.", path=f"[{position}]")
     contents = {sha2: part.content for sha2, part in parts.items()}
+    launch = request.launch
 
-    def verify_signatures(valid_batch: list[dict[str, Any]]) -> None:
+    def verify(valid_batch: list[dict[str, Any]]) -> None:
+        if launch is not None:
+            check_launch_statements(launch, valid_batch)
+        if not parts:
+            return
         for position, statement in enumerate(valid_batch):
             check_signatures(
                 statement,
@@ -114,14 +124,17 @@ def _store(
                 path=f"[{position}]." if len(valid_batch) > 1 else "",
             )
 
-    return store_statements(
+    ids = store_statements(
         batch,
         client=request.client,
         version=request.version,
         parts=parts,
         put_id=put_id,
-        verify=verify_signatures if parts else None,
+        verify=verify if parts or launch is not None else None,
     )
+    if launch is not None:
+        record_launch_statements(launch, batch)
+    return ids
 
 
 def _statements_body(request: XAPIRequest) -> tuple[Any, dict[str, AttachmentPart]]:

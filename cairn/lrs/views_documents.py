@@ -12,6 +12,11 @@ from django.utils.http import http_date
 
 from cairn.lrs import policies
 from cairn.lrs.http import XAPIRequest, json_response, xapi_resource
+from cairn.lrs.launch_rules import (
+    activity_profile_rule,
+    agent_profile_rule,
+    state_rule,
+)
 from cairn.lrs.selectors_documents import (
     ACTIVITY_PROFILE,
     AGENT_PROFILE,
@@ -55,19 +60,25 @@ def _description_scopes(method: str) -> set[str]:
     return set(policies.READ_DESCRIPTIONS)
 
 
-@xapi_resource(methods=DOCUMENT_METHODS, scopes=_state_scopes)
+@xapi_resource(methods=DOCUMENT_METHODS, scopes=_state_scopes, launch_rule=state_rule)
 def activities_state(request: XAPIRequest) -> HttpResponse:
     """Answer the state resource: one agent's documents in one activity."""
     return _documents(request, STATE)
 
 
-@xapi_resource(methods=DOCUMENT_METHODS, scopes=_profile_scopes)
+@xapi_resource(
+    methods=DOCUMENT_METHODS,
+    scopes=_profile_scopes,
+    launch_rule=activity_profile_rule,
+)
 def activities_profile(request: XAPIRequest) -> HttpResponse:
     """Answer the activity profile resource: documents about one activity."""
     return _documents(request, ACTIVITY_PROFILE)
 
 
-@xapi_resource(methods=DOCUMENT_METHODS, scopes=_profile_scopes)
+@xapi_resource(
+    methods=DOCUMENT_METHODS, scopes=_profile_scopes, launch_rule=agent_profile_rule
+)
 def agents_profile(request: XAPIRequest) -> HttpResponse:
     """Answer the agent profile resource: documents about one agent."""
     return _documents(request, AGENT_PROFILE)

@@ -172,6 +172,12 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private" / "evidence"},
     },
+    # Imported SCORM and cmi5 packages, extracted: outside MEDIA_ROOT too, served
+    # only through the learning app's access-checked view.
+    "learning_packages": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private" / "packages"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -296,3 +302,16 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("CAIRN_WORKER_HEARTBEAT_MAX_AGE", 180
 CAIRN_LRS_MAX_REQUEST_BYTES = env_int("CAIRN_LRS_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 # The xAPI version an answer declares when the request names none (2.0.0 or 1.0.3).
 CAIRN_LRS_DEFAULT_VERSION = env_str("CAIRN_LRS_DEFAULT_VERSION", "2.0.0")
+
+# Interactive packages (SCORM 1.2, SCORM 2004, cmi5): what an upload may be. A zip
+# past any limit is refused before anything is written (see docs/learning.md).
+CAIRN_PACKAGE_MAX_UPLOAD_BYTES = env_int(
+    "CAIRN_PACKAGE_MAX_UPLOAD_BYTES", 250 * 1024 * 1024
+)
+CAIRN_PACKAGE_MAX_UNCOMPRESSED_BYTES = env_int(
+    "CAIRN_PACKAGE_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024
+)
+CAIRN_PACKAGE_MAX_ENTRIES = env_int("CAIRN_PACKAGE_MAX_ENTRIES", 10_000)
+CAIRN_PACKAGE_MAX_RATIO = env_int("CAIRN_PACKAGE_MAX_RATIO", 200)
+# How long a cmi5 launch's credentials last, from the launch (minutes).
+CAIRN_CMI5_SESSION_MINUTES = env_int("CAIRN_CMI5_SESSION_MINUTES", 240)

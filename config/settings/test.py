@@ -31,6 +31,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "learning_evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "learning_packages": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 

@@ -93,6 +93,7 @@ def add_lesson(
     body: str = "",
     video_url: str = "",
     link_url: str = "",
+    package: Any = None,
     duration_minutes: int = 5,
 ) -> Lesson:
     """Add a lesson at the end of a module of a draft version."""
@@ -105,6 +106,7 @@ def add_lesson(
         body=body,
         video_url=video_url,
         link_url=link_url,
+        package=package,
         duration_minutes=duration_minutes,
         position=module.lessons.count(),
     )
@@ -122,6 +124,7 @@ def _lesson_content_errors(lesson: Lesson) -> dict[str, str]:
         LessonKind.VIDEO: ("video_url", "Give the video's address."),
         LessonKind.LINK: ("link_url", "Give the link's address."),
         LessonKind.DOCUMENT: ("document", "Upload the document."),
+        LessonKind.PACKAGE: ("package", "Upload the SCORM or cmi5 package."),
     }[LessonKind(lesson.kind)]
     field, message = needed
     return {} if getattr(lesson, field) else {field: message}
@@ -194,6 +197,7 @@ def start_draft(course: Course, *, actor: Any) -> CourseVersion:
                             video_url=lesson.video_url,
                             document=lesson.document,
                             link_url=lesson.link_url,
+                            package_id=lesson.package_id,
                             duration_minutes=lesson.duration_minutes,
                         )
                         for lesson in module.lessons.all()

@@ -158,6 +158,19 @@ def post_document(
     return _write(scope, document_id, preconditions, write)
 
 
+def replace_document(
+    scope: DocumentScope, document_id: str, *, content: bytes, content_type: str
+) -> Document:
+    """Store `content` as the document whatever it was: the LMS's own writes (a
+    cmi5 launch's data), which no client's precondition guards.
+    """
+
+    def write(existing: Document | None) -> tuple[bytes, str]:
+        return content, content_type
+
+    return _write(scope, document_id, Preconditions(), write)
+
+
 def delete_document(
     scope: DocumentScope, document_id: str, *, preconditions: Preconditions
 ) -> None:

@@ -30,6 +30,12 @@ RULES = [
     Rule("lrs:xapi_activities", expect=XAPI_CLIENTS_ONLY),
     Rule("lrs:xapi_agents_profile", expect=XAPI_CLIENTS_ONLY),
     Rule("lrs:xapi_agents", expect=XAPI_CLIENTS_ONLY),
+    # A cmi5 AU posts to its launch's fetch URL; a GET is no request of cmi5's.
+    Rule(
+        "lrs:cmi5_fetch",
+        kwargs=lambda ecosystem: {"token": "not-a-launch"},
+        expect=same_for_all(405),
+    ),
     Rule("lrs:client_list", expect=VENDOR_ADMIN_PAGE),
     Rule("lrs:forwarding_save", expect=VENDOR_ADMIN_POST_ONLY),
     Rule(

@@ -199,6 +199,7 @@ def start_draft(course: Course, *, actor: Any) -> CourseVersion:
                             link_url=lesson.link_url,
                             package_id=lesson.package_id,
                             duration_minutes=lesson.duration_minutes,
+                            competencies=lesson.competencies,
                         )
                         for lesson in module.lessons.all()
                     ]

@@ -13,7 +13,12 @@ from cairn.core.models import ActivityEvent
 from cairn.core.roles import Role
 from cairn.learning.choices import EnrollmentSource, VersionStatus
 from cairn.learning.consumers import enroll_joining_user
-from cairn.learning.models import CourseProgress, Enrollment, LessonCompletion
+from cairn.learning.models import (
+    CourseProgress,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+)
 from cairn.learning.services import catalog
 from cairn.learning.services.enrollment import (
     apply_enrollment_rule,
@@ -34,16 +39,17 @@ def test_a_published_version_is_frozen_and_a_new_draft_copies_it(
 ) -> None:
     course, [first, _] = published_course()
     published = course.versions.get()
+    Lesson.objects.filter(pk=first.pk).update(competencies=["pricing"])
 
     with pytest.raises(ValidationError):
         catalog.add_module(published, title="Late addition", actor=None)
     draft = catalog.start_draft(course, actor=ecosystem.vendor_admin)
 
     assert draft.number == 2
-    assert [lesson.title for lesson in draft.modules.get().lessons.all()] == [
-        "Lesson 1",
-        "Lesson 2",
-    ]
+    copied = list(draft.modules.get().lessons.all())
+    assert [lesson.title for lesson in copied] == ["Lesson 1", "Lesson 2"]
+    # recommendations by competency keep working on the new version
+    assert [lesson.competencies for lesson in copied] == [["pricing"], []]
     assert first.module.version == published
 
 

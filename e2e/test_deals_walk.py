@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from cairn.accounts.tests.factories import PASSWORD
 from cairn.deals import services
 from cairn.deals.models import DealRegistration
-from cairn.deals.services.registrations import program_settings
+from cairn.deals.services._common import program_settings
 from e2e.conftest import sign_in, verified
 from e2e.test_deals import _register
 

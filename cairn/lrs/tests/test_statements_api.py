@@ -90,6 +90,41 @@ def test_put_of_other_content_under_a_stored_id_is_a_conflict() -> None:
     assert stored.payload["object"]["id"] == MODULE
 
 
+def test_a_batch_with_stored_and_new_statements_stores_only_the_new_ones() -> None:
+    lrs = make_xapi_client()
+    stored_id, new_id_ = new_id(), new_id()
+    lrs.post_json(STATEMENTS, statement(id=stored_id))
+    [before] = Statement.objects.filter(statement_id=stored_id).values_list(
+        "stored", flat=True
+    )
+
+    response = lrs.post_json(
+        STATEMENTS, [statement(id=new_id_, activity=COURSE), statement(id=stored_id)]
+    )
+
+    assert response.status_code == 200
+    assert response.json() == [new_id_, stored_id]
+    assert Statement.objects.count() == 2
+    assert Statement.objects.get(statement_id=stored_id).stored == before
+    assert _ids(lrs, activity=COURSE) == [new_id_]
+
+
+def test_a_batch_with_a_stored_id_of_other_content_stores_nothing() -> None:
+    lrs = make_xapi_client()
+    stored_id = new_id()
+    lrs.post_json(STATEMENTS, statement(id=stored_id))
+
+    response = lrs.post_json(
+        STATEMENTS,
+        [statement(id=new_id()), statement(id=stored_id, activity=COURSE)],
+    )
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "id"
+    assert Statement.objects.count() == 1
+    assert StatementKey.objects.filter(key=f"o|{COURSE}").count() == 0
+
+
 def test_put_needs_a_statement_id() -> None:
     lrs = make_xapi_client()
 

@@ -115,13 +115,18 @@ class StatementKey(models.Model):
     registration, directly or as a related one (see `cairn.lrs.keys`).
 
     `stored` is the statement's, copied so that a filter reads its keys in the
-    order of the answer and stops at the page's end.
+    order of the answer and stops at the page's end. The reference to the statement
+    has no database constraint: only the ingestion service writes keys, in the
+    transaction that writes their statement, and checking each of a batch's
+    thousands of keys at commit cost a quarter of the database's work.
     """
 
     pk = models.CompositePrimaryKey("key", "stored", "statement")
     key = models.CharField(max_length=255)
     stored = models.DateTimeField()
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
     def __str__(self) -> str:
         return self.key

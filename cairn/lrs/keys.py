@@ -39,7 +39,8 @@ def statement_keys(statement: dict[str, Any]) -> set[str]:
     direct_agents = direct_agent_keys(statement)
     keys.update(make_key("a", key) for key in direct_agents)
     keys.update(
-        make_key("A", key) for key in related_agent_keys(statement) - direct_agents
+        make_key("A", key)
+        for key in related_agent_keys(statement, direct=direct_agents) - direct_agents
     )
     target = statement["object"]
     object_activity = (

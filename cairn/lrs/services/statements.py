@@ -9,8 +9,9 @@ from typing import Any
 
 import orjson
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cairn.lrs.keys import statement_keys
@@ -460,16 +461,23 @@ def _store_activities(statements: Iterable[dict[str, Any]], stored: datetime) ->
             received.setdefault(target["id"], []).append(target.get("definition") or {})
     if not received:
         return
-    known = dict(
-        Activity.objects.filter(
+    # The definitions as text, parsed with orjson: the JSON field's own decoding
+    # was a third of this function's time for a batch of 1,000.
+    known = {
+        activity_id: orjson.loads(definition)
+        for activity_id, definition in Activity.objects.filter(
             _any_of("activity_id", received, array_type="text[]")
-        ).values_list("activity_id", "definition")
-    )
+        ).values_list("activity_id", Cast("definition", output_field=TextField()))
+    }
     changed: list[Activity] = []
     for activity_id, definitions in received.items():
         existing = known.get(activity_id)
-        merged = dict(existing or {})
+        merged = existing or {}
         for definition in definitions:
+            # Most statements repeat what is kept already, which merging leaves
+            # as it is.
+            if definition.items() <= merged.items():
+                continue
             merged = merge_definitions(merged, definition)
         if existing is None or merged != existing:
             changed.append(

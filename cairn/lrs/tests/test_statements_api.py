@@ -466,6 +466,37 @@ def test_activity_definitions_gather_every_language_seen() -> None:
     }
 
 
+def test_a_later_definition_replaces_other_properties_and_keeps_languages() -> None:
+    lrs = make_xapi_client()
+    first = statement()
+    first["object"]["definition"] = {
+        "name": {"en-US": "Module 1", "fr-FR": "Module un"},
+        "type": "http://adlnet.gov/expapi/activities/module",
+        "extensions": {"https://cairn.example/x/level": 1},
+    }
+    repeated = statement()
+    repeated["object"]["definition"] = first["object"]["definition"]
+    fewer_languages = statement()
+    fewer_languages["object"]["definition"] = {
+        "name": {"en-US": "Module 1"},
+        "type": "http://adlnet.gov/expapi/activities/lesson",
+        "extensions": {"https://cairn.example/x/other": 2},
+    }
+    lrs.post_json(STATEMENTS, [first, repeated])
+    updated = Activity.objects.get(activity_id=MODULE).updated
+
+    lrs.post_json(STATEMENTS, repeated)
+    unchanged = Activity.objects.get(activity_id=MODULE)
+    lrs.post_json(STATEMENTS, fewer_languages)
+
+    assert unchanged.updated == updated
+    assert Activity.objects.get(activity_id=MODULE).definition == {
+        "name": {"en-US": "Module 1", "fr-FR": "Module un"},
+        "type": "http://adlnet.gov/expapi/activities/lesson",
+        "extensions": {"https://cairn.example/x/other": 2},
+    }
+
+
 def test_a_duplicate_id_reaching_the_insert_is_an_integrity_error() -> None:
     """What a concurrent request storing the same id meets, on either database
     (store_statements answers it with 409).

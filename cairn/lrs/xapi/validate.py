@@ -114,6 +114,12 @@ _GRANDFATHERED: Final = frozenset(
 # Tags seen in real traffic are few; remembering the valid ones skips the regex.
 _KNOWN_TAGS: dict[str, bool] = {}
 _KNOWN_TAGS_LIMIT: Final = 4096
+# So are verb, activity, type and extension IRIs, checked several times in every
+# statement (the regex is about a microsecond each). Only valid ones are kept; the
+# set starts over when full, so it follows the traffic.
+_VALID_IRIS: set[str] = set()
+_VALID_IRIS_LIMIT: Final = 16384
+_VALID_IRI_LENGTH: Final = 512
 
 # --- property sets -----------------------------------------------------------------
 
@@ -221,7 +227,17 @@ def is_uuid(value: object) -> bool:
 
 def is_iri(value: object) -> bool:
     """Whether ``value`` is an absolute IRI (a scheme and a body, no whitespace)."""
-    return type(value) is str and _IRI_MATCH(value) is not None
+    if type(value) is not str:
+        return False
+    if value in _VALID_IRIS:
+        return True
+    if _IRI_MATCH(value) is None:
+        return False
+    if len(value) <= _VALID_IRI_LENGTH:
+        if len(_VALID_IRIS) >= _VALID_IRIS_LIMIT:
+            _VALID_IRIS.clear()
+        _VALID_IRIS.add(value)
+    return True
 
 
 def is_language_tag(value: object) -> bool:
@@ -269,12 +285,12 @@ def _uuid(value: object, path: str) -> None:
 
 
 def _iri(value: object, path: str) -> None:
-    if type(value) is not str or _IRI_MATCH(value) is None:
+    if not is_iri(value):
         _fail(path, "must be an absolute IRI")
 
 
 def _irl(value: object, path: str) -> None:
-    if type(value) is not str or _IRI_MATCH(value) is None:
+    if not is_iri(value):
         _fail(path, "must be an absolute IRL")
 
 
@@ -297,7 +313,7 @@ def _extensions(value: object, path: str) -> None:
     if type(value) is not dict:
         _fail(path, "must be an object keyed by IRIs")
     for key in value:
-        if type(key) is not str or _IRI_MATCH(key) is None:
+        if not is_iri(key):
             _fail(f"{path}.{key}", "extension keys must be absolute IRIs")
     # Extension values are free-form JSON, null included (Data 4.1).
 

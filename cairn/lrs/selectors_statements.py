@@ -236,8 +236,12 @@ def _keyed_rows(
     for keys in others:
         rows = rows.filter(
             Exists(
+                # A key row holds its statement's stored time: with it the
+                # primary key (key, stored, statement) finds the row directly.
                 StatementKey.objects.filter(
-                    statement_id=OuterRef("statement_id"), key__in=keys
+                    key__in=keys,
+                    stored=OuterRef("stored"),
+                    statement_id=OuterRef("statement_id"),
                 )
             )
         )

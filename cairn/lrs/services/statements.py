@@ -241,19 +241,20 @@ def _insert(
         if statement["object"].get("objectType") == "StatementRef"
     }
     own_keys = {statement["id"]: statement_keys(statement) for statement in statements}
-    inherited = _keys_of(set(ref_targets.values()), within=own_keys)
-    keys_by_statement = []
-    for statement in statements:
-        keys = set(own_keys[statement["id"]])
-        target = ref_targets.get(statement["id"])
-        if target is not None:
-            keys |= inherited.get(target, set())
-        keys_by_statement.append(keys)
+    if ref_targets:
+        keys_by_statement = _keys_through_targets(statements, own_keys, ref_targets)
+    else:
+        keys_by_statement = [own_keys[statement["id"]] for statement in statements]
     if connection.vendor == "postgresql":
         _copy_rows(statements, keys_by_statement, ref_targets, client, stored)
     else:
         _create_rows(statements, keys_by_statement, ref_targets, client, stored)
-    _pass_keys_to_earlier_referrers(own_keys)
+    _pass_keys_to_earlier_referrers(
+        {
+            statement["id"].lower(): keys
+            for statement, keys in zip(statements, keys_by_statement, strict=True)
+        }
+    )
     _void_targets(statements, ref_targets)
     _store_activities(statements, stored)
     _store_attachments(parts, stored)
@@ -365,22 +366,51 @@ def _copy_json(value: Any) -> str:
     return orjson.dumps(value).decode().replace("\\", "\\\\")
 
 
-def _keys_of(
-    statement_ids: set[str], *, within: Mapping[str, set[str]]
-) -> dict[str, set[str]]:
-    """Return the keys of stored statements and of statements of this batch."""
-    keys: dict[str, set[str]] = {
-        statement_id: set(within[statement_id])
-        for statement_id in statement_ids
-        if statement_id in within
+def _keys_through_targets(
+    statements: list[dict[str, Any]],
+    own_keys: Mapping[str, set[str]],
+    ref_targets: Mapping[str, str],
+) -> list[set[str]]:
+    """Return each statement's keys: its own and those of the statement it targets,
+    recursively (a statement targeting another meets every filter but time and
+    sequence its target meets, xAPI Communication 2.1.3).
+
+    A stored target's keys are computed again from its payload, as when it was
+    stored, and so are those of the statements it targets in turn; the keys table
+    has no index by statement to read them from.
+    """
+    own = {statement_id.lower(): keys for statement_id, keys in own_keys.items()}
+    targets = {
+        statement_id.lower(): target for statement_id, target in ref_targets.items()
     }
-    missing = statement_ids - set(keys)
-    if missing:
-        for statement_id, key in StatementKey.objects.filter(
-            statement__statement_id__in=missing
-        ).values_list("statement__statement_id", "key"):
-            keys.setdefault(str(statement_id), set()).add(key)
-    return keys
+    looked_up = set(own)
+    missing = set(targets.values()) - looked_up
+    while missing:
+        looked_up |= missing
+        found = Statement.objects.filter(statement_id__in=missing).values_list(
+            "statement_id", "payload"
+        )
+        missing = set()
+        for statement_id, payload in found:
+            key = str(statement_id)
+            own[key] = statement_keys(payload)
+            target = payload["object"]
+            if target.get("objectType") == "StatementRef":
+                targets[key] = target["id"].lower()
+                if targets[key] not in looked_up:
+                    missing.add(targets[key])
+    keys_by_statement = []
+    for statement in statements:
+        keys: set[str] = set()
+        node: str | None = statement["id"].lower()
+        walked: set[str] = set()
+        # A chain of references ends at a statement not stored yet, or loops.
+        while node is not None and node in own and node not in walked:
+            walked.add(node)
+            keys |= own[node]
+            node = targets.get(node)
+        keys_by_statement.append(keys)
+    return keys_by_statement
 
 
 def _pass_keys_to_earlier_referrers(own_keys: Mapping[str, set[str]]) -> None:

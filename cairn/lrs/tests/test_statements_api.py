@@ -21,6 +21,10 @@ from cairn.lrs.tests.support import (
 
 pytestmark = pytest.mark.django_db
 STATEMENTS = "/xapi/statements"
+ADA_ACCOUNT = {
+    "objectType": "Agent",
+    "account": {"homePage": "https://lms.example.com", "name": "ada"},
+}
 
 
 def test_post_stores_a_statement_completed_by_the_lrs() -> None:
@@ -381,6 +385,61 @@ def test_a_statement_stored_after_one_referring_to_it_passes_its_keys_on() -> No
     lrs.put_json(f"{STATEMENTS}?statementId={later_id}", statement(activity=COURSE))
 
     assert _ids(lrs, activity=COURSE) == [later_id, referrer]
+
+
+def _referring(target: str, **extra: Any) -> dict[str, Any]:
+    return statement(
+        verb="http://adlnet.gov/expapi/verbs/experienced",
+        object={"objectType": "StatementRef", "id": target},
+        **extra,
+    )
+
+
+def test_a_statement_arriving_between_two_of_a_chain_passes_on_what_it_targets() -> (
+    None
+):
+    lrs = make_xapi_client()
+    first, middle, last = new_id(), new_id(), new_id()
+    lrs.put_json(f"{STATEMENTS}?statementId={last}", statement(activity=COURSE))
+    lrs.post_json(STATEMENTS, _referring(middle, id=first))
+
+    lrs.post_json(STATEMENTS, _referring(last, id=middle))
+
+    assert _ids(lrs, activity=COURSE) == [middle, first, last]
+
+
+def test_a_chain_within_one_batch_reaches_the_stored_end() -> None:
+    lrs = make_xapi_client()
+    first, middle, last = new_id(), new_id(), new_id()
+    lrs.put_json(f"{STATEMENTS}?statementId={last}", statement(activity=COURSE))
+
+    lrs.post_json(
+        STATEMENTS, [_referring(middle, id=first), _referring(last, id=middle)]
+    )
+
+    assert _ids(lrs, activity=COURSE) == [middle, first, last]
+
+
+def test_a_chain_stored_from_its_start_is_found_by_its_end() -> None:
+    lrs = make_xapi_client()
+    first, middle, last = new_id(), new_id(), new_id()
+    lrs.post_json(STATEMENTS, _referring(middle, id=first))
+    lrs.post_json(STATEMENTS, _referring(last, id=middle))
+
+    lrs.put_json(f"{STATEMENTS}?statementId={last}", statement(activity=COURSE))
+
+    assert _ids(lrs, activity=COURSE) == [last, middle, first]
+
+
+def test_a_reference_loop_is_stored_and_found() -> None:
+    lrs = make_xapi_client()
+    one, two = new_id(), new_id()
+    lrs.post_json(STATEMENTS, _referring(two, id=one, actor=ADA_ACCOUNT))
+
+    response = lrs.post_json(STATEMENTS, _referring(one, id=two))
+
+    assert response.status_code == 200
+    assert _ids(lrs, agent=orjson.dumps(ADA_ACCOUNT).decode()) == [two, one]
 
 
 def test_long_iris_are_found_through_their_digest() -> None:

@@ -183,6 +183,21 @@ class StatementKey(models.Model):
         return self.key
 
 
+class PendingReference(models.Model):
+    """A statement whose StatementRef target was not stored yet when it was.
+
+    The target, once stored, passes its keys to the statement (xAPI: a statement
+    meets the filters its target meets). Looking the few waiting statements up here
+    spares every batch a search among all statements' targets.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    target = models.UUIDField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} → {self.target}"
+
+
 class StatementAttachment(models.Model):
     """The raw content of an attachment, stored once by its SHA-256."""
 

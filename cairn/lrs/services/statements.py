@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import BooleanField, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -18,6 +18,7 @@ from cairn.lrs.keys import statement_keys
 from cairn.lrs.models import (
     Activity,
     LRSClient,
+    PendingReference,
     Statement,
     StatementAttachment,
     StatementKey,
@@ -241,14 +242,24 @@ def _insert(
         if statement["object"].get("objectType") == "StatementRef"
     }
     own_keys = {statement["id"]: statement_keys(statement) for statement in statements}
+    known: Collection[str] = ()
     if ref_targets:
-        keys_by_statement = _keys_through_targets(statements, own_keys, ref_targets)
+        keys_by_statement, known = _keys_through_targets(
+            statements, own_keys, ref_targets
+        )
     else:
         keys_by_statement = [own_keys[statement["id"]] for statement in statements]
     if connection.vendor == "postgresql":
-        _copy_rows(statements, keys_by_statement, ref_targets, client, stored)
+        pks = _copy_rows(statements, keys_by_statement, ref_targets, client, stored)
     else:
-        _create_rows(statements, keys_by_statement, ref_targets, client, stored)
+        pks = _create_rows(statements, keys_by_statement, ref_targets, client, stored)
+    if ref_targets:
+        waiting = []
+        for pk, statement in zip(pks, statements, strict=True):
+            target = ref_targets.get(statement["id"])
+            if target is not None and target not in known:
+                waiting.append(PendingReference(statement_id=pk, target=target))
+        PendingReference.objects.bulk_create(waiting)
     _pass_keys_to_earlier_referrers(
         {
             statement["id"].lower(): keys
@@ -266,7 +277,8 @@ def _create_rows(
     ref_targets: Mapping[str, str],
     client: LRSClient,
     stored: datetime,
-) -> None:
+) -> list[int]:
+    """Write the statements and their keys; return their rows' ids in order."""
     rows = Statement.objects.bulk_create(
         [
             Statement(
@@ -287,6 +299,7 @@ def _create_rows(
             for key in keys
         ]
     )
+    return [row.pk for row in rows]
 
 
 def _copy_rows(
@@ -295,7 +308,7 @@ def _copy_rows(
     ref_targets: Mapping[str, str],
     client: LRSClient,
     stored: datetime,
-) -> None:
+) -> list[int]:
     """Write the same rows as `_create_rows` with PostgreSQL's COPY, which spares
     the ORM's per-row work and the parsing of a long INSERT (the insert was most
     of a batch's time in the benchmark: docs/performance.md, "xAPI LRS").
@@ -341,6 +354,7 @@ def _copy_rows(
             ) as copy,
         ):
             copy.write(key_rows)
+    return ids
 
 
 # COPY's text format gives these characters a backslash escape.
@@ -370,10 +384,11 @@ def _keys_through_targets(
     statements: list[dict[str, Any]],
     own_keys: Mapping[str, set[str]],
     ref_targets: Mapping[str, str],
-) -> list[set[str]]:
+) -> tuple[list[set[str]], Collection[str]]:
     """Return each statement's keys: its own and those of the statement it targets,
     recursively (a statement targeting another meets every filter but time and
-    sequence its target meets, xAPI Communication 2.1.3).
+    sequence its target meets, xAPI Communication 2.1.3); and the ids of the
+    statements met on the way (of this batch or stored).
 
     A stored target's keys are computed again from its payload, as when it was
     stored, and so are those of the statements it targets in turn; the keys table
@@ -410,44 +425,59 @@ def _keys_through_targets(
             keys |= own[node]
             node = targets.get(node)
         keys_by_statement.append(keys)
-    return keys_by_statement
+    return keys_by_statement, own.keys()
 
 
-def _pass_keys_to_earlier_referrers(own_keys: Mapping[str, set[str]]) -> None:
-    """Give statements stored earlier that target one of these their keys too."""
-    targets = set(own_keys)
-    seen: set[str] = set()
-    while targets:
-        excluded = seen | {statement_id.lower() for statement_id in own_keys}
-        referrers = [
-            (pk, str(statement_id), stored, str(ref_target))
-            for pk, statement_id, stored, ref_target in Statement.objects.filter(
-                _any_of("ref_target", targets, array_type="uuid[]")
-            ).values_list("pk", "statement_id", "stored", "ref_target")
-            if str(statement_id) not in excluded
-        ]
-        if not referrers:
-            return
+def _pass_keys_to_earlier_referrers(keys_by_id: Mapping[str, set[str]]) -> None:
+    """Give statements stored earlier that target one of these (lowercase ids to
+    all their keys) those keys too, and so on to the statements targeting them.
+    """
+    waiting = list(
+        PendingReference.objects.filter(
+            _any_of(PendingReference, "target", keys_by_id, array_type="uuid[]")
+        ).values_list(
+            "pk",
+            "statement_id",
+            "statement__statement_id",
+            "statement__stored",
+            "target",
+        )
+    )
+    if not waiting:
+        return
+    PendingReference.objects.filter(pk__in=[row[0] for row in waiting]).delete()
+    referrers = [
+        (pk, str(statement_id), stored, str(target))
+        for _, pk, statement_id, stored, target in waiting
+    ]
+    seen: set[str] = set(keys_by_id)
+    while referrers:
         rows: list[StatementKey] = []
-        next_targets: set[str] = set()
-        for pk, statement_id, stored, ref_target in referrers:
-            keys = own_keys.get(ref_target, set())
+        passed: dict[str, set[str]] = {}
+        for pk, statement_id, stored, target in referrers:
+            keys = keys_by_id.get(target, set())
             rows.extend(
                 StatementKey(key=key, stored=stored, statement_id=pk) for key in keys
             )
             seen.add(statement_id)
-            next_targets.add(statement_id)
+            passed[statement_id] = keys
         StatementKey.objects.bulk_create(rows, ignore_conflicts=True)
-        # A statement referring to a referrer meets the same filters, recursively.
-        own_keys = {
-            statement_id: own_keys.get(ref_target, set())
-            for _, statement_id, _, ref_target in referrers
-        }
-        targets = next_targets
+        # A statement referring to a referrer meets the same filters, recursively;
+        # it was stored after its target, so no reference of its waits.
+        keys_by_id = passed
+        referrers = [
+            (pk, str(statement_id), stored, str(ref_target))
+            for pk, statement_id, stored, ref_target in Statement.objects.filter(
+                ref_target__in=list(passed)
+            ).values_list("pk", "statement_id", "stored", "ref_target")
+            if str(statement_id) not in seen
+        ]
 
 
-def _any_of(column: str, values: Collection[str], *, array_type: str) -> Q | RawSQL:
-    """Match a column against many values: with one array parameter on
+def _any_of(
+    model: type[models.Model], column: str, values: Collection[str], *, array_type: str
+) -> Q | RawSQL:
+    """Match a column of `model` against many values: with one array parameter on
     PostgreSQL, where a list of a thousand placeholders cost more to send and
     parse than the lookup itself; with IN elsewhere.
     """
@@ -456,9 +486,11 @@ def _any_of(column: str, values: Collection[str], *, array_type: str) -> Q | Raw
     items = ",".join(
         '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values
     )
-    # The column and type are this module's constants; the values are a parameter.
+    table = model._meta.db_table
+    # The table, column and type are this module's constants; the values are a
+    # parameter.
     return RawSQL(  # noqa: S611
-        f"{column} = ANY(%s::{array_type})",
+        f'"{table}"."{column}" = ANY(%s::{array_type})',
         ["{" + items + "}"],
         output_field=BooleanField(),
     )
@@ -496,7 +528,7 @@ def _store_activities(statements: Iterable[dict[str, Any]], stored: datetime) ->
     known = {
         activity_id: orjson.loads(definition)
         for activity_id, definition in Activity.objects.filter(
-            _any_of("activity_id", received, array_type="text[]")
+            _any_of(Activity, "activity_id", received, array_type="text[]")
         ).values_list("activity_id", Cast("definition", output_field=TextField()))
     }
     changed: list[Activity] = []

@@ -7,7 +7,7 @@ import orjson
 import pytest
 from django.test import Client, override_settings
 
-from cairn.lrs.models import Activity, Statement, StatementKey
+from cairn.lrs.models import Activity, PendingReference, Statement, StatementKey
 from cairn.lrs.services.clients import revoke_lrs_client
 from cairn.lrs.tests.support import (
     COURSE,
@@ -381,10 +381,13 @@ def test_a_statement_stored_after_one_referring_to_it_passes_its_keys_on() -> No
             object={"objectType": "StatementRef", "id": later_id},
         ),
     ).json()
+    waiting = list(PendingReference.objects.values_list("target", flat=True))
 
     lrs.put_json(f"{STATEMENTS}?statementId={later_id}", statement(activity=COURSE))
 
+    assert [str(target) for target in waiting] == [later_id]
     assert _ids(lrs, activity=COURSE) == [later_id, referrer]
+    assert PendingReference.objects.count() == 0
 
 
 def _referring(target: str, **extra: Any) -> dict[str, Any]:

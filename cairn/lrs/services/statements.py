@@ -327,16 +327,19 @@ def _copy_rows(
         client_text = _copy_text(client.pk)
         statement_rows = "".join(
             f"{pk}\t{statement['id']}\t{stored_text}\t"
-            f"{_copy_text(ref_targets.get(statement['id']))}\t"
+            f"{ref_targets.get(statement['id'], _NULL)}\t"
             f"{'t' if statement['verb']['id'] == VOIDED_VERB else 'f'}\tf\t"
             f"{client_text}\t{_copy_json(statement)}\n"
             for pk, statement in zip(ids, statements, strict=True)
         )
-        key_rows = "".join(
-            f"{_copy_text(key)}\t{stored_text}\t{pk}\n"
-            for pk, keys in zip(ids, keys_by_statement, strict=True)
-            for key in keys
-        )
+        key_rows: list[str] = []
+        for pk, keys in zip(ids, keys_by_statement, strict=True):
+            end = f"\t{stored_text}\t{pk}\n"
+            # Keys rarely hold a character to escape: one test a statement.
+            if _needs_escape("".join(keys)):
+                key_rows.extend(_copy_text(key) + end for key in keys)
+            else:
+                key_rows.extend(key + end for key in keys)
         raw = cursor.cursor
         # Django's wrapper turns a duplicate id into its own IntegrityError (409).
         with (
@@ -353,20 +356,22 @@ def _copy_rows(
                 "COPY lrs_statementkey (key, stored, statement_id) FROM STDIN"
             ) as copy,
         ):
-            copy.write(key_rows)
+            copy.write("".join(key_rows))
     return ids
 
 
 # COPY's text format gives these characters a backslash escape.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_needs_escape = re.compile(r"[\\\n\r\t]").search
+_NULL = "\\N"
 
 
 def _copy_text(value: object) -> str:
     """Render a value as a field of COPY's text format (None is NULL)."""
     if value is None:
-        return "\\N"
+        return _NULL
     text = str(value)
-    if "\\" in text or "\n" in text or "\r" in text or "\t" in text:
+    if _needs_escape(text):
         return text.translate(_COPY_ESCAPES)
     return text
 

@@ -455,6 +455,20 @@ def test_long_iris_are_found_through_their_digest() -> None:
     assert all(len(key.key) <= 255 for key in keys)
 
 
+def test_an_agent_whose_name_holds_tabs_newlines_and_backslashes_is_found() -> None:
+    lrs = make_xapi_client()
+    actor = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://lms.example.com", "name": "jo\tsmith\\\n2"},
+    }
+    [statement_id] = lrs.post_json(STATEMENTS, statement(actor=actor)).json()
+
+    found = lrs.get(STATEMENTS, {"statementId": statement_id}).json()
+
+    assert found["actor"] == actor
+    assert _ids(lrs, agent=orjson.dumps(actor).decode()) == [statement_id]
+
+
 def test_format_ids_reduces_agents_and_activities() -> None:
     lrs = make_xapi_client()
     [statement_id] = lrs.post_json(STATEMENTS, statement()).json()

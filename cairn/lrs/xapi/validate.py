@@ -16,7 +16,9 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from math import isfinite
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NoReturn, TypeVar
+
+import orjson
 
 from cairn.lrs.xapi.errors import XAPIError
 
@@ -495,9 +497,52 @@ def validate_activity_id(value: object, *, path: str = "activityId") -> None:
     _iri(value, path)
 
 
+# --- remembered parts --------------------------------------------------------------
+
+_Result = TypeVar("_Result")
+# orjson refuses these instead of writing them as their base type, so a value
+# that only looks like JSON is checked in full.
+_KEY_OPTIONS: Final = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_REMEMBERED_LIMIT: Final = 8192
+
+
+def _remembering_valid(
+    check: Callable[[Any, str], _Result],
+) -> Callable[[Any, str], _Result]:
+    """Skip `check` for a value whose JSON it found valid before.
+
+    Verbs, activities and context activities repeat from statement to statement
+    (a course's lessons, its modules); their checks were a third of validation.
+    The check depends on the value alone, never on its path or on the rest of
+    the statement, and a statement is stored as its JSON, so equal JSON is an
+    equal outcome. Only valid values are kept; the memory starts over when full.
+    """
+    valid: dict[bytes, _Result] = {}
+
+    def checked(value: Any, path: str) -> _Result:
+        try:
+            key = orjson.dumps(value, option=_KEY_OPTIONS)
+        except TypeError:
+            return check(value, path)
+        if key in valid:
+            return valid[key]
+        result = check(value, path)
+        if len(valid) >= _REMEMBERED_LIMIT:
+            valid.clear()
+        valid[key] = result
+        return result
+
+    return checked
+
+
 # --- verb and activity ---------------------------------------------------------------
 
 
+@_remembering_valid
 def _verb(value: object, path: str) -> str:
     verb = _require_dict(value, path, "a Verb object")
     _check_keys(verb, _VERB_KEYS, path)
@@ -511,6 +556,7 @@ def _verb(value: object, path: str) -> str:
     return str(verb_id)
 
 
+@_remembering_valid
 def _activity(obj: dict[str, Any], path: str) -> None:
     _check_keys(obj, _ACTIVITY_KEYS, path)
     activity_id = obj.get("id", _MISSING)
@@ -699,6 +745,7 @@ def _context_statement(value: object, path: str) -> None:
     _statement_ref(_require_dict(value, path, "a StatementRef object"), path)
 
 
+@_remembering_valid
 def _context_activities(value: object, path: str) -> None:
     activities = _require_dict(value, path, "a ContextActivities object")
     _check_keys(activities, _CONTEXT_ACTIVITY_KEYS, path)

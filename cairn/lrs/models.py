@@ -155,6 +155,21 @@ class Statement(models.Model):
         return str(self.statement_id)
 
 
+class KeyField(models.CharField):  # type: ignore[type-arg]
+    """Text compared byte by byte: PostgreSQL's "C" collation (SQLite's default).
+
+    Keys are only ever matched for equality, and every key row inserted descends
+    the primary key through a few dozen comparisons of long IRIs; the database's
+    locale-aware collation made those a tenth of a batch's work.
+    """
+
+    def db_parameters(self, connection: BaseDatabaseWrapper) -> dict[str, Any]:
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
+
+
 class StatementKey(models.Model):
     """One value a statement is found by: an agent, an activity, a verb, a
     registration, directly or as a related one (see `cairn.lrs.keys`).
@@ -169,7 +184,7 @@ class StatementKey(models.Model):
     """
 
     pk = models.CompositePrimaryKey("key", "stored", "statement")
-    key = models.CharField(max_length=255)
+    key = KeyField(max_length=255)
     stored = models.DateTimeField()
     statement = models.ForeignKey(
         Statement,
@@ -180,7 +195,7 @@ class StatementKey(models.Model):
     )
 
     def __str__(self) -> str:
-        return self.key
+        return str(self.key)
 
 
 class PendingReference(models.Model):

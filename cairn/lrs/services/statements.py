@@ -1,10 +1,11 @@
 """Storing statements: validate, complete, compare, void, index, all or nothing."""
 
 import re
+import struct
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -302,6 +303,17 @@ def _create_rows(
     return [row.pk for row in rows]
 
 
+# COPY's text format for NULL.
+_COPY_NULL = "\\N"
+# COPY's binary format: a signature, flags and header extension (both none), then
+# per row the number of fields and each field's length and bytes, then -1.
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
+_KEY_START = struct.Struct(">hi").pack
+_KEY_END = struct.Struct(">iqiq").pack
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def _copy_rows(
     statements: list[dict[str, Any]],
     keys_by_statement: list[set[str]],
@@ -324,22 +336,15 @@ def _copy_rows(
         )
         ids = [row[0] for row in cursor.fetchall()]
         stored_text = stored.isoformat()
-        client_text = _copy_text(client.pk)
+        client_text = str(client.pk)
         statement_rows = "".join(
             f"{pk}\t{statement['id']}\t{stored_text}\t"
-            f"{ref_targets.get(statement['id'], _NULL)}\t"
+            f"{ref_targets.get(statement['id'], _COPY_NULL)}\t"
             f"{'t' if statement['verb']['id'] == VOIDED_VERB else 'f'}\tf\t"
             f"{client_text}\t{_copy_json(statement)}\n"
             for pk, statement in zip(ids, statements, strict=True)
         )
-        key_rows: list[str] = []
-        for pk, keys in zip(ids, keys_by_statement, strict=True):
-            end = f"\t{stored_text}\t{pk}\n"
-            # Keys rarely hold a character to escape: one test a statement.
-            if _needs_escape("".join(keys)):
-                key_rows.extend(_copy_text(key) + end for key in keys)
-            else:
-                key_rows.extend(key + end for key in keys)
+        key_rows = _binary_key_rows(ids, keys_by_statement, stored)
         raw = cursor.cursor
         # Django's wrapper turns a duplicate id into its own IntegrityError (409).
         with (
@@ -353,27 +358,32 @@ def _copy_rows(
         with (
             connection.wrap_database_errors,
             raw.copy(
-                "COPY lrs_statementkey (key, stored, statement_id) FROM STDIN"
+                "COPY lrs_statementkey (key, stored, statement_id) FROM STDIN "
+                "WITH (FORMAT binary)"
             ) as copy,
         ):
-            copy.write("".join(key_rows))
+            copy.write(key_rows)
     return ids
 
 
-# COPY's text format gives these characters a backslash escape.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-_needs_escape = re.compile(r"[\\\n\r\t]").search
-_NULL = "\\N"
+def _binary_key_rows(
+    ids: list[int], keys_by_statement: list[set[str]], stored: datetime
+) -> bytes:
+    """Render key rows in COPY's binary format.
 
-
-def _copy_text(value: object) -> str:
-    """Render a value as a field of COPY's text format (None is NULL)."""
-    if value is None:
-        return _NULL
-    text = str(value)
-    if _needs_escape(text):
-        return text.translate(_COPY_ESCAPES)
-    return text
+    A batch has about eight keys a statement, and in text PostgreSQL parsed the
+    same stored time again for each of them (a tenth of the keys' cost); in binary
+    it is microseconds since 2000, and each key row costs Python little more.
+    """
+    microseconds = (stored - _POSTGRES_EPOCH) // timedelta(microseconds=1)
+    rows = [_BINARY_HEADER]
+    for pk, keys in zip(ids, keys_by_statement, strict=True):
+        end = _KEY_END(8, microseconds, 8, pk)
+        for key in keys:
+            encoded = key.encode()
+            rows.append(_KEY_START(3, len(encoded)) + encoded + end)
+    rows.append(_BINARY_TRAILER)
+    return b"".join(rows)
 
 
 def _copy_json(value: Any) -> str:

@@ -469,6 +469,21 @@ def test_an_agent_whose_name_holds_tabs_newlines_and_backslashes_is_found() -> N
     assert _ids(lrs, agent=orjson.dumps(actor).decode()) == [statement_id]
 
 
+def test_an_agent_whose_name_holds_a_nul_character_is_stored_and_found() -> None:
+    lrs = make_xapi_client()
+    actor = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://lms.example.com", "name": "jo\u0000smith"},
+    }
+
+    response = lrs.post_json(STATEMENTS, statement(actor=actor))
+
+    assert response.status_code == 200
+    [statement_id] = response.json()
+    assert lrs.get(STATEMENTS, {"statementId": statement_id}).json()["actor"] == actor
+    assert _ids(lrs, agent=orjson.dumps(actor).decode()) == [statement_id]
+
+
 def test_format_ids_reduces_agents_and_activities() -> None:
     lrs = make_xapi_client()
     [statement_id] = lrs.post_json(STATEMENTS, statement()).json()

@@ -61,18 +61,20 @@ def store_statements(
     """
     parts = parts or {}
     for position, statement in enumerate(statements):
-        prefix = f"[{position}]" if len(statements) > 1 else ""
         try:
             validate_statement(statement, version=version)
         except XAPIError as error:
-            if prefix:
-                error.message = f"{prefix}.{error.message}"
-                error.path = f"{prefix}.{error.path}"
+            if len(statements) > 1:
+                error.message = f"[{position}].{error.message}"
+                error.path = f"[{position}].{error.path}"
             raise
-        normalize_statement(statement)
     ids = _assign_ids(statements, put_id)
     _check_attachments(statements, parts)
     if verify is not None:
+        # Signatures are compared with the statement as it is stored. (Storing
+        # normalizes a copy; only the comparisons need the received statements so.)
+        for statement in statements:
+            normalize_statement(statement)
         verify(statements)
     now = timezone.now()
     completed = [
@@ -125,7 +127,9 @@ def _not_stored(
         stored = existing.get(statement_id)
         if stored is None:
             new_statements.append(complete)
-        elif not same_statement(stored, statement):
+            continue
+        normalize_statement(statement)
+        if not same_statement(stored, statement):
             raise XAPIError(
                 f"A different statement with id {statement_id} is already stored.",
                 path="id",

@@ -271,6 +271,19 @@ def test_a_single_context_activity_is_stored_as_a_list() -> None:
     assert stored["context"]["contextActivities"]["parent"] == [{"id": COURSE}]
 
 
+def test_a_single_context_activity_sent_again_is_the_same_statement() -> None:
+    lrs = make_xapi_client()
+    sent = statement(
+        id=new_id(), context={"contextActivities": {"parent": {"id": COURSE}}}
+    )
+    lrs.post_json(STATEMENTS, sent)
+
+    again = lrs.post_json(STATEMENTS, [statement(), sent])
+
+    assert again.status_code == 200
+    assert Statement.objects.count() == 2
+
+
 def test_since_until_and_ascending() -> None:
     lrs = make_xapi_client()
     [first] = lrs.post_json(STATEMENTS, statement()).json()

@@ -170,11 +170,14 @@ def _ddl(cursor: Any) -> list[tuple[str, str, str]]:
     """Return (table, name, ADD/CREATE statement) of the indexes and constraints of
     the statement tables, constraints first."""
     found: list[tuple[str, str, str]] = []
+    # Foreign keys of other tables that reference these (waiting references) too:
+    # they depend on the primary key.
     cursor.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype "
-        "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) "
-        "AND contype IN ('p', 'u', 'f', 'c') ORDER BY contype = 'f', conname",
-        [list(TABLES)],
+        "FROM pg_constraint WHERE (conrelid::regclass::text = ANY(%s) "
+        "AND contype IN ('p', 'u', 'f', 'c')) OR (contype = 'f' "
+        "AND confrelid::regclass::text = ANY(%s)) ORDER BY contype = 'f', conname",
+        [list(TABLES), list(TABLES)],
     )
     for table, name, definition, _ in cursor.fetchall():
         found.append(

@@ -8,8 +8,9 @@ object is a StatementRef also carries the keys of the statement it targets, sinc
 xAPI says such a statement meets every filter but time and sequence that its target
 meets.
 
-Values longer than the key column are replaced by their SHA-256, with `#` instead of
-`|`, so any IRI can be a key and equal values still give equal keys.
+Values longer than the key column, or holding a NUL character (which PostgreSQL's
+text cannot), are replaced by their SHA-256, with `#` instead of `|`, so any IRI or
+name can be a key and equal values still give equal keys.
 """
 
 import hashlib
@@ -28,7 +29,8 @@ MAX_KEY_LENGTH = 255
 def make_key(kind: str, value: str) -> str:
     """Return the key of `value` of `kind` (one of a, A, o, O, v, r)."""
     key = f"{kind}|{value}"
-    if len(key) <= MAX_KEY_LENGTH:
+    # PostgreSQL's text holds no NUL character (an account name may).
+    if len(key) <= MAX_KEY_LENGTH and "\x00" not in key:
         return key
     return f"{kind}#{hashlib.sha256(value.encode('utf-8')).hexdigest()}"
 
@@ -39,7 +41,8 @@ def statement_keys(statement: dict[str, Any]) -> set[str]:
     direct_agents = direct_agent_keys(statement)
     keys.update(make_key("a", key) for key in direct_agents)
     keys.update(
-        make_key("A", key) for key in related_agent_keys(statement) - direct_agents
+        make_key("A", key)
+        for key in related_agent_keys(statement, direct=direct_agents) - direct_agents
     )
     target = statement["object"]
     object_activity = (

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from django.core import signing
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cairn.lrs import policies
@@ -235,8 +236,12 @@ def _keyed_rows(
     for keys in others:
         rows = rows.filter(
             Exists(
+                # A key row holds its statement's stored time: with it the
+                # primary key (key, stored, statement) finds the row directly.
                 StatementKey.objects.filter(
-                    statement_id=OuterRef("statement_id"), key__in=keys
+                    key__in=keys,
+                    stored=OuterRef("stored"),
+                    statement_id=OuterRef("statement_id"),
                 )
             )
         )
@@ -244,8 +249,12 @@ def _keyed_rows(
         rows = rows.filter(statement__client=own_client)
     if len(first) > 1:
         # A broad filter (related agents or activities) can match one statement by
-        # two keys; the answer holds it once.
-        rows = rows.distinct()
+        # two keys; the answer holds it once. PostgreSQL compares the two columns
+        # that identify the statement (its json payload has no equality).
+        if connection.vendor == "postgresql":
+            rows = rows.distinct("stored", "statement_id")
+        else:
+            rows = rows.distinct()
     return rows.order_by(*_order(query, "stored", "statement_id")).values_list(
         "statement__payload", "stored", "statement_id"
     )

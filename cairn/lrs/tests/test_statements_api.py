@@ -7,7 +7,7 @@ import orjson
 import pytest
 from django.test import Client, override_settings
 
-from cairn.lrs.models import Activity, Statement, StatementKey
+from cairn.lrs.models import Activity, PendingReference, Statement, StatementKey
 from cairn.lrs.services.clients import revoke_lrs_client
 from cairn.lrs.tests.support import (
     COURSE,
@@ -21,6 +21,10 @@ from cairn.lrs.tests.support import (
 
 pytestmark = pytest.mark.django_db
 STATEMENTS = "/xapi/statements"
+ADA_ACCOUNT = {
+    "objectType": "Agent",
+    "account": {"homePage": "https://lms.example.com", "name": "ada"},
+}
 
 
 def test_post_stores_a_statement_completed_by_the_lrs() -> None:
@@ -88,6 +92,41 @@ def test_put_of_other_content_under_a_stored_id_is_a_conflict() -> None:
     assert response.status_code == 409
     stored = Statement.objects.get(statement_id=statement_id)
     assert stored.payload["object"]["id"] == MODULE
+
+
+def test_a_batch_with_stored_and_new_statements_stores_only_the_new_ones() -> None:
+    lrs = make_xapi_client()
+    stored_id, new_id_ = new_id(), new_id()
+    lrs.post_json(STATEMENTS, statement(id=stored_id))
+    [before] = Statement.objects.filter(statement_id=stored_id).values_list(
+        "stored", flat=True
+    )
+
+    response = lrs.post_json(
+        STATEMENTS, [statement(id=new_id_, activity=COURSE), statement(id=stored_id)]
+    )
+
+    assert response.status_code == 200
+    assert response.json() == [new_id_, stored_id]
+    assert Statement.objects.count() == 2
+    assert Statement.objects.get(statement_id=stored_id).stored == before
+    assert _ids(lrs, activity=COURSE) == [new_id_]
+
+
+def test_a_batch_with_a_stored_id_of_other_content_stores_nothing() -> None:
+    lrs = make_xapi_client()
+    stored_id = new_id()
+    lrs.post_json(STATEMENTS, statement(id=stored_id))
+
+    response = lrs.post_json(
+        STATEMENTS,
+        [statement(id=new_id()), statement(id=stored_id, activity=COURSE)],
+    )
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "id"
+    assert Statement.objects.count() == 1
+    assert StatementKey.objects.filter(key=f"o|{COURSE}").count() == 0
 
 
 def test_put_needs_a_statement_id() -> None:
@@ -232,6 +271,19 @@ def test_a_single_context_activity_is_stored_as_a_list() -> None:
     assert stored["context"]["contextActivities"]["parent"] == [{"id": COURSE}]
 
 
+def test_a_single_context_activity_sent_again_is_the_same_statement() -> None:
+    lrs = make_xapi_client()
+    sent = statement(
+        id=new_id(), context={"contextActivities": {"parent": {"id": COURSE}}}
+    )
+    lrs.post_json(STATEMENTS, sent)
+
+    again = lrs.post_json(STATEMENTS, [statement(), sent])
+
+    assert again.status_code == 200
+    assert Statement.objects.count() == 2
+
+
 def test_since_until_and_ascending() -> None:
     lrs = make_xapi_client()
     [first] = lrs.post_json(STATEMENTS, statement()).json()
@@ -342,10 +394,68 @@ def test_a_statement_stored_after_one_referring_to_it_passes_its_keys_on() -> No
             object={"objectType": "StatementRef", "id": later_id},
         ),
     ).json()
+    waiting = list(PendingReference.objects.values_list("target", flat=True))
 
     lrs.put_json(f"{STATEMENTS}?statementId={later_id}", statement(activity=COURSE))
 
+    assert [str(target) for target in waiting] == [later_id]
     assert _ids(lrs, activity=COURSE) == [later_id, referrer]
+    assert PendingReference.objects.count() == 0
+
+
+def _referring(target: str, **extra: Any) -> dict[str, Any]:
+    return statement(
+        verb="http://adlnet.gov/expapi/verbs/experienced",
+        object={"objectType": "StatementRef", "id": target},
+        **extra,
+    )
+
+
+def test_a_statement_arriving_between_two_of_a_chain_passes_on_what_it_targets() -> (
+    None
+):
+    lrs = make_xapi_client()
+    first, middle, last = new_id(), new_id(), new_id()
+    lrs.put_json(f"{STATEMENTS}?statementId={last}", statement(activity=COURSE))
+    lrs.post_json(STATEMENTS, _referring(middle, id=first))
+
+    lrs.post_json(STATEMENTS, _referring(last, id=middle))
+
+    assert _ids(lrs, activity=COURSE) == [middle, first, last]
+
+
+def test_a_chain_within_one_batch_reaches_the_stored_end() -> None:
+    lrs = make_xapi_client()
+    first, middle, last = new_id(), new_id(), new_id()
+    lrs.put_json(f"{STATEMENTS}?statementId={last}", statement(activity=COURSE))
+
+    lrs.post_json(
+        STATEMENTS, [_referring(middle, id=first), _referring(last, id=middle)]
+    )
+
+    assert _ids(lrs, activity=COURSE) == [middle, first, last]
+
+
+def test_a_chain_stored_from_its_start_is_found_by_its_end() -> None:
+    lrs = make_xapi_client()
+    first, middle, last = new_id(), new_id(), new_id()
+    lrs.post_json(STATEMENTS, _referring(middle, id=first))
+    lrs.post_json(STATEMENTS, _referring(last, id=middle))
+
+    lrs.put_json(f"{STATEMENTS}?statementId={last}", statement(activity=COURSE))
+
+    assert _ids(lrs, activity=COURSE) == [last, middle, first]
+
+
+def test_a_reference_loop_is_stored_and_found() -> None:
+    lrs = make_xapi_client()
+    one, two = new_id(), new_id()
+    lrs.post_json(STATEMENTS, _referring(two, id=one, actor=ADA_ACCOUNT))
+
+    response = lrs.post_json(STATEMENTS, _referring(one, id=two))
+
+    assert response.status_code == 200
+    assert _ids(lrs, agent=orjson.dumps(ADA_ACCOUNT).decode()) == [two, one]
 
 
 def test_long_iris_are_found_through_their_digest() -> None:
@@ -356,6 +466,35 @@ def test_long_iris_are_found_through_their_digest() -> None:
     assert _ids(lrs, activity=long_activity) == [statement_id]
     keys = StatementKey.objects.filter(statement__statement_id=statement_id)
     assert all(len(key.key) <= 255 for key in keys)
+
+
+def test_an_agent_whose_name_holds_tabs_newlines_and_backslashes_is_found() -> None:
+    lrs = make_xapi_client()
+    actor = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://lms.example.com", "name": "jo\tsmith\\\n2"},
+    }
+    [statement_id] = lrs.post_json(STATEMENTS, statement(actor=actor)).json()
+
+    found = lrs.get(STATEMENTS, {"statementId": statement_id}).json()
+
+    assert found["actor"] == actor
+    assert _ids(lrs, agent=orjson.dumps(actor).decode()) == [statement_id]
+
+
+def test_an_agent_whose_name_holds_a_nul_character_is_stored_and_found() -> None:
+    lrs = make_xapi_client()
+    actor = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://lms.example.com", "name": "jo\u0000smith"},
+    }
+
+    response = lrs.post_json(STATEMENTS, statement(actor=actor))
+
+    assert response.status_code == 200
+    [statement_id] = response.json()
+    assert lrs.get(STATEMENTS, {"statementId": statement_id}).json()["actor"] == actor
+    assert _ids(lrs, agent=orjson.dumps(actor).decode()) == [statement_id]
 
 
 def test_format_ids_reduces_agents_and_activities() -> None:
@@ -428,6 +567,37 @@ def test_activity_definitions_gather_every_language_seen() -> None:
     assert definition == {
         "name": {"en-US": "Module 1", "fr-FR": "Module un"},
         "type": "http://adlnet.gov/expapi/activities/module",
+    }
+
+
+def test_a_later_definition_replaces_other_properties_and_keeps_languages() -> None:
+    lrs = make_xapi_client()
+    first = statement()
+    first["object"]["definition"] = {
+        "name": {"en-US": "Module 1", "fr-FR": "Module un"},
+        "type": "http://adlnet.gov/expapi/activities/module",
+        "extensions": {"https://cairn.example/x/level": 1},
+    }
+    repeated = statement()
+    repeated["object"]["definition"] = first["object"]["definition"]
+    fewer_languages = statement()
+    fewer_languages["object"]["definition"] = {
+        "name": {"en-US": "Module 1"},
+        "type": "http://adlnet.gov/expapi/activities/lesson",
+        "extensions": {"https://cairn.example/x/other": 2},
+    }
+    lrs.post_json(STATEMENTS, [first, repeated])
+    updated = Activity.objects.get(activity_id=MODULE).updated
+
+    lrs.post_json(STATEMENTS, repeated)
+    unchanged = Activity.objects.get(activity_id=MODULE)
+    lrs.post_json(STATEMENTS, fewer_languages)
+
+    assert unchanged.updated == updated
+    assert Activity.objects.get(activity_id=MODULE).definition == {
+        "name": {"en-US": "Module 1", "fr-FR": "Module un"},
+        "type": "http://adlnet.gov/expapi/activities/lesson",
+        "extensions": {"https://cairn.example/x/other": 2},
     }
 
 

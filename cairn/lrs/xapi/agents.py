@@ -10,12 +10,18 @@ by :mod:`cairn.lrs.xapi.validate`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from cairn.lrs.xapi.errors import XAPIError
 
 _AGENT_KINDS = frozenset({"Agent", "Group"})
 _CONTEXT_ACTIVITY_KEYS = ("parent", "grouping", "category", "other")
+
+
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    # Statements are parsed JSON: a dict is the common case and the cheap test
+    # (isinstance with Mapping goes through the ABC machinery every time).
+    return isinstance(value, dict) or (value is not None and isinstance(value, Mapping))
 
 
 def agent_key_or_none(agent: Mapping[str, Any]) -> str | None:
@@ -36,7 +42,7 @@ def agent_key_or_none(agent: Mapping[str, Any]) -> str | None:
     if openid is not None:
         return f"openid:{openid}"
     account = agent.get("account")
-    if isinstance(account, Mapping):
+    if _is_mapping(account):
         return f"account:{account.get('homePage')} {account.get('name')}"
     return None
 
@@ -67,7 +73,7 @@ def agent_from_key(key: str) -> dict[str, Any]:
 
 def _add_actor(keys: set[str], actor: object) -> None:
     """Add an Agent's or Group's key and, for a Group, its members' keys."""
-    if not isinstance(actor, Mapping):
+    if not _is_mapping(actor):
         return
     key = agent_key_or_none(actor)
     if key is not None:
@@ -75,14 +81,14 @@ def _add_actor(keys: set[str], actor: object) -> None:
     members = actor.get("member")
     if isinstance(members, list):
         for member in members:
-            if isinstance(member, Mapping):
+            if _is_mapping(member):
                 member_key = agent_key_or_none(member)
                 if member_key is not None:
                     keys.add(member_key)
 
 
 def _is_agent_object(obj: object) -> bool:
-    return isinstance(obj, Mapping) and obj.get("objectType") in _AGENT_KINDS
+    return _is_mapping(obj) and obj.get("objectType") in _AGENT_KINDS
 
 
 def direct_agent_keys(statement: Mapping[str, Any]) -> set[str]:
@@ -101,53 +107,57 @@ def direct_agent_keys(statement: Mapping[str, Any]) -> set[str]:
 
 
 def _add_context_agents(keys: set[str], context: object) -> None:
-    if not isinstance(context, Mapping):
+    if not _is_mapping(context):
         return
     _add_actor(keys, context.get("instructor"))
     _add_actor(keys, context.get("team"))
     # xAPI 2.0 context agents and groups are agents "in" the statement too.
     for entry in context.get("contextAgents") or ():
-        if isinstance(entry, Mapping):
+        if _is_mapping(entry):
             _add_actor(keys, entry.get("agent"))
     for entry in context.get("contextGroups") or ():
-        if isinstance(entry, Mapping):
+        if _is_mapping(entry):
             _add_actor(keys, entry.get("group"))
 
 
-def related_agent_keys(statement: Mapping[str, Any]) -> set[str]:
+def related_agent_keys(
+    statement: Mapping[str, Any], *, direct: set[str] | None = None
+) -> set[str]:
     """Keys the ``agent`` filter matches with ``related_agents=true``.
 
     Actor, object, authority, context instructor and team, xAPI 2.0 context agents
     and groups, and the same properties of a contained SubStatement; Groups also
-    contribute their members.
+    contribute their members. `direct`, if given, is the statement's
+    :func:`direct_agent_keys`, spared a second computation.
     """
-    keys = direct_agent_keys(statement)
+    keys = set(direct) if direct is not None else direct_agent_keys(statement)
     _add_actor(keys, statement.get("authority"))
     _add_context_agents(keys, statement.get("context"))
     obj = statement.get("object")
-    if isinstance(obj, Mapping) and obj.get("objectType") == "SubStatement":
+    if _is_mapping(obj) and obj.get("objectType") == "SubStatement":
         keys |= direct_agent_keys(obj)
         _add_context_agents(keys, obj.get("context"))
     return keys
 
 
 def _add_context_activities(ids: set[str], context: object) -> None:
-    if not isinstance(context, Mapping):
+    if not _is_mapping(context):
         return
     activities = context.get("contextActivities")
-    if not isinstance(activities, Mapping):
+    if not _is_mapping(activities):
         return
     for key in _CONTEXT_ACTIVITY_KEYS:
         value = activities.get(key)
-        items = value if isinstance(value, list) else (value,)
-        for activity in items:
-            if isinstance(activity, Mapping) and "id" in activity:
+        if value is None:
+            continue
+        for activity in value if isinstance(value, list) else (value,):
+            if _is_mapping(activity) and "id" in activity:
                 ids.add(str(activity["id"]))
 
 
 def object_activity_id(obj: object) -> str | None:
     """The id of a statement's object when that object is an Activity."""
-    if not isinstance(obj, Mapping):
+    if not _is_mapping(obj):
         return None
     if obj.get("objectType", "Activity") != "Activity" or "id" not in obj:
         return None
@@ -166,7 +176,7 @@ def related_activity_ids(statement: Mapping[str, Any]) -> set[str]:
     if activity_id is not None:
         ids.add(activity_id)
     _add_context_activities(ids, statement.get("context"))
-    if isinstance(obj, Mapping) and obj.get("objectType") == "SubStatement":
+    if _is_mapping(obj) and obj.get("objectType") == "SubStatement":
         sub_id = object_activity_id(obj.get("object"))
         if sub_id is not None:
             ids.add(sub_id)

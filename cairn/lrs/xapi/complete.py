@@ -14,12 +14,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from cairn.lrs.xapi.formats import normalize_context_activities
 from cairn.lrs.xapi.validate import VERSION_2, parse_timestamp_parts
 
 
+# A batch's statements share their stored time: render it once.
+@lru_cache(maxsize=16)
 def format_timestamp(moment: datetime) -> str:
     """ISO 8601 UTC rendering of an aware datetime (``2026-11-23T04:00:00.123456Z``)."""
     return (

@@ -16,7 +16,9 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from math import isfinite
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NoReturn, TypeVar
+
+import orjson
 
 from cairn.lrs.xapi.errors import XAPIError
 
@@ -114,6 +116,12 @@ _GRANDFATHERED: Final = frozenset(
 # Tags seen in real traffic are few; remembering the valid ones skips the regex.
 _KNOWN_TAGS: dict[str, bool] = {}
 _KNOWN_TAGS_LIMIT: Final = 4096
+# So are verb, activity, type and extension IRIs, checked several times in every
+# statement (the regex is about a microsecond each). Only valid ones are kept; the
+# set starts over when full, so it follows the traffic.
+_VALID_IRIS: set[str] = set()
+_VALID_IRIS_LIMIT: Final = 16384
+_VALID_IRI_LENGTH: Final = 512
 
 # --- property sets -----------------------------------------------------------------
 
@@ -221,7 +229,17 @@ def is_uuid(value: object) -> bool:
 
 def is_iri(value: object) -> bool:
     """Whether ``value`` is an absolute IRI (a scheme and a body, no whitespace)."""
-    return type(value) is str and _IRI_MATCH(value) is not None
+    if type(value) is not str:
+        return False
+    if value in _VALID_IRIS:
+        return True
+    if _IRI_MATCH(value) is None:
+        return False
+    if len(value) <= _VALID_IRI_LENGTH:
+        if len(_VALID_IRIS) >= _VALID_IRIS_LIMIT:
+            _VALID_IRIS.clear()
+        _VALID_IRIS.add(value)
+    return True
 
 
 def is_language_tag(value: object) -> bool:
@@ -269,12 +287,12 @@ def _uuid(value: object, path: str) -> None:
 
 
 def _iri(value: object, path: str) -> None:
-    if type(value) is not str or _IRI_MATCH(value) is None:
+    if not is_iri(value):
         _fail(path, "must be an absolute IRI")
 
 
 def _irl(value: object, path: str) -> None:
-    if type(value) is not str or _IRI_MATCH(value) is None:
+    if not is_iri(value):
         _fail(path, "must be an absolute IRL")
 
 
@@ -297,7 +315,7 @@ def _extensions(value: object, path: str) -> None:
     if type(value) is not dict:
         _fail(path, "must be an object keyed by IRIs")
     for key in value:
-        if type(key) is not str or _IRI_MATCH(key) is None:
+        if not is_iri(key):
             _fail(f"{path}.{key}", "extension keys must be absolute IRIs")
     # Extension values are free-form JSON, null included (Data 4.1).
 
@@ -479,9 +497,52 @@ def validate_activity_id(value: object, *, path: str = "activityId") -> None:
     _iri(value, path)
 
 
+# --- remembered parts --------------------------------------------------------------
+
+_Result = TypeVar("_Result")
+# orjson refuses these instead of writing them as their base type, so a value
+# that only looks like JSON is checked in full.
+_KEY_OPTIONS: Final = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_REMEMBERED_LIMIT: Final = 8192
+
+
+def _remembering_valid(
+    check: Callable[[Any, str], _Result],
+) -> Callable[[Any, str], _Result]:
+    """Skip `check` for a value whose JSON it found valid before.
+
+    Verbs, activities and context activities repeat from statement to statement
+    (a course's lessons, its modules); their checks were a third of validation.
+    The check depends on the value alone, never on its path or on the rest of
+    the statement, and a statement is stored as its JSON, so equal JSON is an
+    equal outcome. Only valid values are kept; the memory starts over when full.
+    """
+    valid: dict[bytes, _Result] = {}
+
+    def checked(value: Any, path: str) -> _Result:
+        try:
+            key = orjson.dumps(value, option=_KEY_OPTIONS)
+        except TypeError:
+            return check(value, path)
+        if key in valid:
+            return valid[key]
+        result = check(value, path)
+        if len(valid) >= _REMEMBERED_LIMIT:
+            valid.clear()
+        valid[key] = result
+        return result
+
+    return checked
+
+
 # --- verb and activity ---------------------------------------------------------------
 
 
+@_remembering_valid
 def _verb(value: object, path: str) -> str:
     verb = _require_dict(value, path, "a Verb object")
     _check_keys(verb, _VERB_KEYS, path)
@@ -495,6 +556,7 @@ def _verb(value: object, path: str) -> str:
     return str(verb_id)
 
 
+@_remembering_valid
 def _activity(obj: dict[str, Any], path: str) -> None:
     _check_keys(obj, _ACTIVITY_KEYS, path)
     activity_id = obj.get("id", _MISSING)
@@ -683,6 +745,7 @@ def _context_statement(value: object, path: str) -> None:
     _statement_ref(_require_dict(value, path, "a StatementRef object"), path)
 
 
+@_remembering_valid
 def _context_activities(value: object, path: str) -> None:
     activities = _require_dict(value, path, "a ContextActivities object")
     _check_keys(activities, _CONTEXT_ACTIVITY_KEYS, path)

@@ -256,3 +256,19 @@ def refusal_of(content: bytes, limits: Limits | None = None) -> PackageRefusedEr
     assert LearningPackage.objects.count() == packages
     assert _stored_names() == stored
     return refused.value
+
+
+def stored_statement(verb_id: str, object_id: str | None = None) -> dict[str, Any]:
+    """Return the one stored statement with this verb (and object), read in Python:
+    the LRS keeps payloads as JSON text on PostgreSQL, without JSON operators.
+    """
+    from cairn.lrs.models import Statement
+
+    found = [
+        statement.payload
+        for statement in Statement.objects.all()
+        if statement.payload["verb"]["id"] == verb_id
+        and (object_id is None or statement.payload["object"]["id"] == object_id)
+    ]
+    assert len(found) == 1, found
+    return found[0]

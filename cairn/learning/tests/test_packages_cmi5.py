@@ -17,7 +17,11 @@ from django.urls import reverse
 from cairn.core.models import ActivityEvent
 from cairn.learning.models import CourseProgress, LessonCompletion, PackageRuntime
 from cairn.learning.services.cmi5 import sync_cmi5_progress
-from cairn.learning.tests.support_packages import cmi5, package_lesson
+from cairn.learning.tests.support_packages import (
+    cmi5,
+    package_lesson,
+    stored_statement,
+)
 from cairn.lrs.models import Statement
 from cairn.lrs.xapi.validate import validate_statement
 from conftest import Ecosystem, client_for
@@ -113,9 +117,7 @@ def test_a_launch_gives_the_au_its_parameters_and_records_launched(
         "account": {"homePage": settings.SITE_URL, "name": str(rep.pk)},
     }
     assert params["fetch"].startswith("http://testserver/lrs/cmi5/fetch/")
-    launched = Statement.objects.get(
-        payload__verb__id=ADL + "launched", payload__object__id=params["activityId"]
-    ).payload
+    launched = stored_statement(ADL + "launched", params["activityId"])
     validate_statement(launched, version="2.0.0")
     assert launched["actor"] == json.loads(params["actor"])
     context = launched["context"]

@@ -14,7 +14,12 @@ from django.urls import reverse
 from cairn.core.models import ActivityEvent
 from cairn.learning.models import CourseProgress, LessonCompletion, PackageRuntime
 from cairn.learning.services.progress import open_course
-from cairn.learning.tests.support_packages import package_lesson, scorm12, scorm2004
+from cairn.learning.tests.support_packages import (
+    package_lesson,
+    scorm12,
+    scorm2004,
+    stored_statement,
+)
 from cairn.lrs.models import Statement
 from cairn.lrs.xapi.validate import validate_statement
 from conftest import Ecosystem, client_for
@@ -159,9 +164,7 @@ def test_a_score_past_the_mastery_score_passes_with_a_statement(
     assert PackageRuntime.objects.get(lesson=lesson).cmi["cmi.core.lesson_status"] == (
         "passed"
     )
-    passed = Statement.objects.get(
-        payload__verb__id="http://adlnet.gov/expapi/verbs/passed"
-    ).payload
+    passed = stored_statement("http://adlnet.gov/expapi/verbs/passed")
     validate_statement(passed, version="2.0.0")
     assert passed["object"]["id"].endswith(f"/lessons/{lesson.pk}")
     assert passed["result"] == {
@@ -196,9 +199,7 @@ def test_a_failed_result_records_failed_once_and_leaves_the_lesson_open(
         }
     )
     assert _learning_verbs() == ["learning.launched", "learning.failed"]
-    failed = Statement.objects.get(
-        payload__verb__id="http://adlnet.gov/expapi/verbs/failed"
-    ).payload
+    failed = stored_statement("http://adlnet.gov/expapi/verbs/failed")
     assert failed["result"] == {
         "success": False,
         "completion": False,

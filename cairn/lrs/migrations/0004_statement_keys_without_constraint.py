@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lrs', '0002_statement_forwarding'),
+        ('lrs', '0003_cmi5_launch_sessions'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def _set_payload_type(type_name):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lrs", "0003_statement_keys_without_constraint"),
+        ("lrs", "0004_statement_keys_without_constraint"),
     ]
 
     operations = [

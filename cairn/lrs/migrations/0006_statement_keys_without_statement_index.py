@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lrs', '0004_statement_payload_as_json_text'),
+        ('lrs', '0005_statement_payload_as_json_text'),
     ]
 
     operations = [

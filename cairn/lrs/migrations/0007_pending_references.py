@@ -24,7 +24,7 @@ def record_waiting_references(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lrs', '0005_statement_keys_without_statement_index'),
+        ('lrs', '0006_statement_keys_without_statement_index'),
     ]
 
     operations = [

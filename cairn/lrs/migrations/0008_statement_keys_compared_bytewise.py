@@ -17,7 +17,7 @@ def _set_key_collation(collation):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lrs", "0006_pending_references"),
+        ("lrs", "0007_pending_references"),
     ]
 
     operations = [

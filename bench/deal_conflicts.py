@@ -241,13 +241,29 @@ class Loader:
         from cairn.deals.matching import (
             DealFacts,
             blocking_keys,
-            normalize_company_name,
         )
         from cairn.deals.models import DealLine, DealMatchKey, DealRegistration
 
         pk = registration.index + 1
         submitted = self.now - timedelta(minutes=registration.index % 500_000)
         status = registration.status
+        # The same facts and keys as the product computes when a registration is
+        # submitted (detection.detect_conflicts -> replace_match_keys), and the
+        # normalized name and domains it stores with them.
+        facts = DealFacts(
+            registration_id=pk,
+            owner_key=f"partner:{self.partners[registration.partner]}",
+            company_name=registration.customer_name,
+            customer_domain=registration.customer_domain,
+            contact_email=registration.contact_email,
+            country=registration.country,
+            city=registration.city,
+            postal_code=registration.postal_code,
+            latitude=registration.latitude,
+            longitude=registration.longitude,
+            product_codes=frozenset(registration.products),
+            expected_close_date=registration.expected_close_date,
+        )
         values = {
             "id": pk,
             "created_at": submitted,
@@ -261,6 +277,9 @@ class Loader:
             "currency": "EUR",
             "submitted_at": submitted,
             **registration.fields(),
+            "match_name": facts.name_text,
+            "match_domain": facts.domain,
+            "match_email_domain": facts.email_domain,
         }
         self.buffers[DealRegistration].append(self._row(DealRegistration, values))
         for code in registration.products:
@@ -277,22 +296,6 @@ class Loader:
                     },
                 )
             )
-        # The same facts and keys as the product computes when a registration is
-        # submitted (detection.detect_conflicts -> replace_match_keys).
-        facts = DealFacts(
-            registration_id=pk,
-            owner_key=f"partner:{values['organization_id']}",
-            company_name=registration.customer_name,
-            customer_domain=registration.customer_domain,
-            contact_email=registration.contact_email,
-            country=registration.country,
-            city=registration.city,
-            postal_code=registration.postal_code,
-            latitude=registration.latitude,
-            longitude=registration.longitude,
-            product_codes=frozenset(registration.products),
-            expected_close_date=registration.expected_close_date,
-        )
         for key in sorted(blocking_keys(facts)):
             self.key_id += 1
             self.buffers[DealMatchKey].append(
@@ -302,7 +305,7 @@ class Loader:
                 )
             )
         if status in OPEN_STATUSES:
-            self.names.append((pk, normalize_company_name(registration.customer_name)))
+            self.names.append((pk, facts.name_text))
         if len(self.buffers[DealRegistration]) >= BATCH:
             self.flush()
 

@@ -7,7 +7,9 @@ from cairn.deals.models import DealRegistration, DirectOpportunity
 
 
 def facts_of_registration(registration: DealRegistration) -> DealFacts:
-    """Return the facts of a registration that the conflict matcher compares."""
+    """Return the facts of a registration that the conflict matcher compares (with
+    its stored normalized name and domains, when it has them).
+    """
     return DealFacts(
         registration_id=registration.pk,
         owner_key=f"partner:{registration.organization_id}",
@@ -21,6 +23,9 @@ def facts_of_registration(registration: DealRegistration) -> DealFacts:
         longitude=registration.longitude,
         product_codes=frozenset(line.product_code for line in registration.lines.all()),
         expected_close_date=registration.expected_close_date,
+        stored_name=registration.match_name,
+        stored_domain=registration.match_domain,
+        stored_email_domain=registration.match_email_domain,
     )
 
 
@@ -43,6 +48,9 @@ def facts_of_registration_row(
         longitude=row["longitude"],
         product_codes=product_codes,
         expected_close_date=row["expected_close_date"],
+        stored_name=row["match_name"],
+        stored_domain=row["match_domain"],
+        stored_email_domain=row["match_email_domain"],
     )
 
 

@@ -180,6 +180,15 @@ class DealRegistration(PartnerOwnedModel):
     protection_expires_at = models.DateTimeField(null=True, blank=True)
     protection_reminded_at = models.DateTimeField(null=True, blank=True)
 
+    # The customer's name and registrable domains as conflict detection normalizes
+    # them, stored with the blocking keys when the registration is submitted
+    # (services/detection.py): later checks read them for each candidate instead of
+    # normalizing the name and looking up public suffixes again. NULL (not "", which
+    # is "no domain") while unknown: detection then works them out from the fields.
+    match_name = models.TextField(null=True, editable=False)
+    match_domain = models.CharField(max_length=253, null=True, editable=False)
+    match_email_domain = models.CharField(max_length=253, null=True, editable=False)
+
     objects: ClassVar[Any] = DealRegistrationQuerySet.as_manager()
 
     class Meta:
@@ -228,6 +237,10 @@ class DealRegistration(PartnerOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.customer_name} ({self.get_status_display()})"
+
+    def forget_match_facts(self) -> None:
+        """Drop the stored normalized facts after the customer's fields changed."""
+        self.match_name = self.match_domain = self.match_email_domain = None
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

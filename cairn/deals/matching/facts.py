@@ -48,6 +48,13 @@ class DealFacts:
     longitude: Decimal | float | None = None
     product_codes: frozenset[str] = frozenset()
     expected_close_date: date | None = None
+    # The normalized name and registrable domains as stored with a registration
+    # (`DealRegistration.match_*`), when known: normalizing a name and looking up
+    # public suffixes cost most of a candidate's facts, and a check reads hundreds
+    # of candidates. None: work them out from the fields above.
+    stored_name: str | None = field(default=None, repr=False, compare=False)
+    stored_domain: str | None = field(default=None, repr=False, compare=False)
+    stored_email_domain: str | None = field(default=None, repr=False, compare=False)
 
     # Normalized once, when the facts are made; compare() only reads these.
     name_words: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -67,29 +74,41 @@ class DealFacts:
     products: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        words = company_name_words(self.company_name)
-        domain = company_domain(self.customer_domain)
-        email_domain = company_domain(self.contact_email) if self.contact_email else ""
+        if self.stored_name is not None:
+            words = tuple(self.stored_name.split())
+        else:
+            words = company_name_words(self.company_name)
+        if self.stored_domain is not None:
+            domain = self.stored_domain
+        else:
+            domain = company_domain(self.customer_domain)
+        if self.stored_email_domain is not None:
+            email_domain = self.stored_email_domain
+        elif self.contact_email:
+            email_domain = company_domain(self.contact_email)
+        else:
+            email_domain = ""
         coordinates = None
         if self.latitude is not None and self.longitude is not None:
             coordinates = (float(self.latitude), float(self.longitude))
-        derived = {
-            "name_words": words,
-            "name_text": " ".join(words),
-            "name_key": " ".join(sorted(words)),
-            "name_word_set": frozenset(words),
-            "domain": domain,
-            "domain_label": domain_label(domain),
-            "email_domain": email_domain,
-            "email_domain_label": domain_label(email_domain),
-            "country_code": self.country.strip().upper(),
-            "city_key": normalize_city(self.city),
-            "postal_key": normalize_postal_code(self.postal_code),
-            "coordinates": coordinates,
-            "products": frozenset(
+        # A frozen dataclass can only be completed through object.__setattr__.
+        setattr_ = object.__setattr__
+        setattr_(self, "name_words", words)
+        setattr_(self, "name_text", " ".join(words))
+        setattr_(self, "name_key", " ".join(sorted(words)))
+        setattr_(self, "name_word_set", frozenset(words))
+        setattr_(self, "domain", domain)
+        setattr_(self, "domain_label", domain_label(domain))
+        setattr_(self, "email_domain", email_domain)
+        setattr_(self, "email_domain_label", domain_label(email_domain))
+        setattr_(self, "country_code", self.country.strip().upper())
+        setattr_(self, "city_key", normalize_city(self.city))
+        setattr_(self, "postal_key", normalize_postal_code(self.postal_code))
+        setattr_(self, "coordinates", coordinates)
+        setattr_(
+            self,
+            "products",
+            frozenset(
                 code.strip().upper() for code in self.product_codes if code.strip()
             ),
-        }
-        # A frozen dataclass can only be completed through object.__setattr__.
-        for name, value in derived.items():
-            object.__setattr__(self, name, value)
+        )

@@ -36,7 +36,7 @@ from cairn.deals.facts import (
     facts_of_registration,
     facts_of_registration_row,
 )
-from cairn.deals.matching import blocking_keys, compare, is_conflict
+from cairn.deals.matching import DealFacts, blocking_keys, compare, is_conflict
 from cairn.deals.models import (
     DealConflict,
     DealLine,
@@ -65,8 +65,12 @@ MAX_KEY_BUCKET = 300
 CANDIDATE_FIELDS = (
     "organization_id", "customer_name", "customer_domain", "contact_email", "country",
     "city", "postal_code", "latitude", "longitude", "expected_close_date",
-    "submitted_at",
+    "submitted_at", "match_name", "match_domain", "match_email_domain",
 )  # fmt: skip
+
+
+# The registration's stored normalized facts (see remember_match_facts).
+MATCH_FACT_FIELDS = ("match_name", "match_domain", "match_email_domain")
 
 
 def lock_keys(keys: set[str]) -> None:
@@ -173,12 +177,26 @@ def _already_paired(registration: DealRegistration) -> tuple[set[int], set[int]]
     return earlier, directs
 
 
+def remember_match_facts(registration: DealRegistration, facts: DealFacts) -> None:
+    """Keep the normalized name and domains of these facts on the registration
+    (unsaved), for the checks that will read it as a candidate.
+    """
+    registration.match_name = facts.name_text
+    registration.match_domain = facts.domain
+    registration.match_email_domain = facts.email_domain
+
+
 def detect_conflicts(registration: DealRegistration) -> list[DealConflict]:
     """Lock and store the registration's blocking keys, then return (unsaved) its
     conflicts with the open registrations of every partner and the open direct
     opportunities that share a key; pairs already recorded are not repeated.
+
+    The registration's normalized facts are set on it for the caller to save with
+    the submission (see `remember_match_facts`).
     """
+    registration.forget_match_facts()  # normalized again from the fields as they are
     facts = facts_of_registration(registration)
+    remember_match_facts(registration, facts)
     keys = set(blocking_keys(facts))
     lock_keys(keys)
     replace_match_keys(keys, registration=registration)
@@ -261,12 +279,13 @@ def reason_as_json(reason: Any, *, is_counter: bool = False) -> dict[str, Any]:
 
 
 def refresh_match_keys(*, batch_size: int = 2_000) -> int:
-    """Recompute the blocking keys of every open registration and open direct
-    opportunity, a batch per transaction; return how many were re-keyed.
+    """Recompute the blocking keys and stored normalized facts of every open
+    registration and the keys of every open direct opportunity, a batch per
+    transaction; return how many were re-keyed.
 
     Run after an upgrade that changes how names are normalized (`manage.py
-    deals_rekey`): keys stored by the earlier version would otherwise no longer
-    meet the keys that new registrations look up.
+    deals_rekey`): keys and names stored by the earlier version would otherwise no
+    longer meet the keys that new registrations look up, nor compare alike.
     """
     refreshed = 0
     registrations = (
@@ -278,14 +297,29 @@ def refresh_match_keys(*, batch_size: int = 2_000) -> int:
         .order_by("pk")
     )
     last_pk = 0
-    while batch := list(registrations.filter(pk__gt=last_pk)[:batch_size]):
+    while True:
         with transaction.atomic():
-            DealMatchKey.objects.filter(registration__in=batch).delete()
-            DealMatchKey.objects.bulk_create(
-                DealMatchKey(key=key, registration=registration)
-                for registration in batch
-                for key in sorted(blocking_keys(facts_of_registration(registration)))
+            # Locked: a registration changed meanwhile (update_draft) must not get
+            # the facts of its former fields.
+            batch = list(
+                registrations.select_for_update(of=("self",)).filter(pk__gt=last_pk)[
+                    :batch_size
+                ]
             )
+            if not batch:
+                break
+            keys: list[DealMatchKey] = []
+            for registration in batch:
+                registration.forget_match_facts()
+                facts = facts_of_registration(registration)
+                remember_match_facts(registration, facts)
+                keys += (
+                    DealMatchKey(key=key, registration=registration)
+                    for key in sorted(blocking_keys(facts))
+                )
+            DealMatchKey.objects.filter(registration__in=batch).delete()
+            DealMatchKey.objects.bulk_create(keys)
+            DealRegistration.objects.bulk_update(batch, MATCH_FACT_FIELDS)
         refreshed += len(batch)
         last_pk = batch[-1].pk
     for opportunity in DirectOpportunity.objects.filter(is_open=True).iterator():

@@ -183,6 +183,8 @@ def update_draft(
             )
         for field, value in changes.items():
             setattr(registration, field, value)
+        # Until it is submitted again, other checks compare it as it now reads.
+        registration.forget_match_facts()
         registration.full_clean()
         registration.save()
         _replace_lines(registration, lines)

@@ -305,3 +305,29 @@ def test_compare_is_fast():
     # then a generous bound, several times the measured figure, against regressions
     microseconds_per_compare = seconds / (200 * len(labelled)) * 1e6
     assert microseconds_per_compare < 250
+
+
+def test_facts_with_stored_normalized_values_compare_as_computed_ones():
+    # given every labelled pair, the existing side rebuilt from what a registration
+    # stores (its normalized name and domains) instead of its raw fields
+    def as_stored(existing):
+        return dataclasses.replace(
+            existing,
+            company_name="written otherwise",
+            customer_domain="other.example",
+            contact_email="someone@elsewhere.example",
+            stored_name=existing.name_text,
+            stored_domain=existing.domain,
+            stored_email_domain=existing.email_domain,
+        )
+
+    labelled = TRUE_DUPLICATES + NEAR_MISSES
+
+    # when
+    computed = [compare(new, existing) for existing, new in labelled]
+    stored = [compare(new, as_stored(existing)) for existing, new in labelled]
+
+    # then the raw fields were not read again
+    assert [m and (m.score, m.codes) for m in stored] == [
+        m and (m.score, m.codes) for m in computed
+    ]

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from cairn.deals import services
 from cairn.deals.choices import RegistrationStatus
 from cairn.deals.models import DealConflict, DealMatchKey, DirectOpportunity
 from cairn.deals.services import detection
@@ -140,3 +141,89 @@ def test_rekeying_replaces_stale_keys_of_open_registrations_only(
             "key", flat=True
         )
     ) == {"t:globex", "s:glbx"}
+
+
+def test_submission_stores_the_normalized_name_and_domains(ecosystem: Any) -> None:
+    # when
+    registration = register(
+        ecosystem, ecosystem.partner_a_rep, contact_email="claire@acme-industries.fr"
+    )
+
+    # then what later checks read instead of normalizing the fields again
+    registration.refresh_from_db()
+    assert (
+        registration.match_name,
+        registration.match_domain,
+        registration.match_email_domain,
+    ) == ("acme", "acme-industries.com", "acme-industries.fr")
+
+
+def test_later_checks_compare_a_candidate_by_its_stored_name(ecosystem: Any) -> None:
+    # given a claim found through its name key, whose stored name says "Globex"
+    first = register(ecosystem, ecosystem.partner_a_rep, ACME_BY_NAME_ONLY)
+    type(first).objects.filter(pk=first.pk).update(match_name="globex")
+
+    # when
+    register(ecosystem, ecosystem.partner_b_rep, ACME_BY_NAME_ONLY)
+
+    # then the names differ as stored: no name evidence, under the threshold
+    assert not DealConflict.objects.exists()
+
+
+def test_a_candidate_without_stored_facts_is_normalized_from_its_fields(
+    ecosystem: Any,
+) -> None:
+    # given a claim stored before the facts were (an upgraded database)
+    first = register(ecosystem, ecosystem.partner_a_rep, ACME_BY_NAME_ONLY)
+    type(first).objects.filter(pk=first.pk).update(
+        match_name=None, match_domain=None, match_email_domain=None
+    )
+
+    # when
+    second = register(ecosystem, ecosystem.partner_b_rep, ACME_BY_NAME_ONLY)
+
+    # then
+    conflict = DealConflict.objects.get()
+    assert (conflict.registration, conflict.other_registration) == (second, first)
+    assert "SAME_COMPANY_NAME" in conflict.reason_codes
+
+
+def test_changing_a_registration_drops_its_stored_facts_until_it_is_resubmitted(
+    ecosystem: Any,
+) -> None:
+    # given
+    registration = register(ecosystem, ecosystem.partner_a_rep)
+    services.request_more_information(
+        registration, actor=ecosystem.channel_manager, reason="Which company?"
+    )
+
+    # when
+    services.update_draft(
+        registration, actor=ecosystem.partner_a_rep, customer_name="Globex SA"
+    )
+
+    # then others compare it by its new name until then
+    registration.refresh_from_db()
+    assert registration.match_name is None
+    services.submit_registration(registration, actor=ecosystem.partner_a_rep)
+    registration.refresh_from_db()
+    assert registration.match_name == "globex"
+
+
+def test_rekeying_recomputes_stale_stored_facts(ecosystem: Any) -> None:
+    # given facts an earlier version normalized otherwise
+    registration = register(ecosystem, ecosystem.partner_a_rep)
+    type(registration).objects.filter(pk=registration.pk).update(
+        match_name="acme corporation", match_domain="", match_email_domain=None
+    )
+
+    # when
+    call_command("deals_rekey", stdout=io.StringIO())
+
+    # then
+    registration.refresh_from_db()
+    assert (
+        registration.match_name,
+        registration.match_domain,
+        registration.match_email_domain,
+    ) == ("acme", "acme-industries.com", "acme-industries.com")

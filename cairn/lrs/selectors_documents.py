@@ -160,6 +160,11 @@ def parse_document_params(
             raise XAPIError("is required.", path=resource.id_param)
     elif not document_id:
         raise XAPIError("must not be empty.", path=resource.id_param)
+    elif "\x00" in document_id:
+        # Ids are stored and listed as they are, and PostgreSQL's text holds no NUL.
+        raise XAPIError(
+            "must not contain a NUL character (U+0000).", path=resource.id_param
+        )
     elif len(document_id) > MAX_ID_LENGTH:
         raise XAPIError(
             f"must be at most {MAX_ID_LENGTH} characters.", path=resource.id_param
@@ -237,10 +242,11 @@ def _agent_key_param(params: dict[str, str]) -> str:
 
 
 def _stored_key(key: str) -> str:
-    """Return `key` as the document table stores it: itself if it fits the column,
-    its digest otherwise (no agent key starts with "sha256:", so none collide).
+    """Return `key` as the document table stores it: itself if it fits the column
+    and holds no NUL character (an account name may; PostgreSQL's text may not), its
+    digest otherwise (no agent key starts with "sha256:", so none collide).
     """
-    if len(key) <= MAX_AGENT_KEY_LENGTH:
+    if len(key) <= MAX_AGENT_KEY_LENGTH and "\x00" not in key:
         return key
     return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
 

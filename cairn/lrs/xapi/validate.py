@@ -36,8 +36,12 @@ _UUID_MATCH = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 ).fullmatch
 # An IRI must at least be absolute: a scheme (RFC 3986 3.1) followed by ":" and a
-# non-empty body without whitespace or the characters RFC 3987 excludes outright.
-_IRI_MATCH = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+").fullmatch
+# non-empty body without whitespace, control characters (RFC 3987 allows none; a NUL
+# could not even be stored in PostgreSQL's text) or the characters it excludes
+# outright.
+_IRI_MATCH = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+"
+).fullmatch
 _MAILTO_MATCH = re.compile(r"mailto:[^@\s/?#:]+@[^@\s/?#]+").fullmatch
 _SHA1_MATCH = re.compile(r"[0-9a-fA-F]{40}").fullmatch
 # SHA-224/256/384/512 hex digests.

@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 from django.core import signing
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from cairn.lrs import policies
 from cairn.lrs.keys import activity_filter_keys, agent_filter_keys, make_key
@@ -63,11 +64,17 @@ class StatementQuery:
 
 @dataclass
 class StatementPage:
-    """A page of statements and the cursor of the next one, if any."""
+    """A page of statements and the cursor of the next one, if any.
+
+    A page answered exactly as stored (format "exact", no attachments) holds the
+    statements' JSON text in `json_texts` and nothing in `statements`: the answer
+    splices the text in, where decoding and encoding each statement again was a
+    fifth of a query's work in Python.
+    """
 
     statements: list[dict[str, Any]]
     more: str
-    has_attachments: bool
+    json_texts: list[str] | None = None
 
 
 def _boolean(params: dict[str, str], name: str) -> bool:
@@ -179,22 +186,26 @@ def find_statements(
     ascending, after `cursor` (the stored time and row of the last one read).
     """
     own_only = policies.reads_only_own_statements(client)
+    as_text = query.format == "exact" and not query.attachments
     if query.key_filters:
-        rows = _keyed_rows(query, client if own_only else None, cursor)
+        rows = _keyed_rows(query, client if own_only else None, cursor, as_text)
     else:
-        rows = _plain_rows(query, client if own_only else None, cursor)
+        rows = _plain_rows(query, client if own_only else None, cursor, as_text)
     found = list(rows[: query.limit + 1])
     page = found[: query.limit]
     more = ""
     if len(found) > query.limit:
         stored, pk = page[-1][1], page[-1][2]
         more = _more_token(query, (stored.isoformat(), pk))
-    statements = [payload for payload, _, _ in page]
-    return StatementPage(
-        statements=statements,
-        more=more,
-        has_attachments=any("attachments" in s for s in statements),
-    )
+    payloads = [payload for payload, _, _ in page]
+    if as_text:
+        return StatementPage(statements=[], more=more, json_texts=payloads)
+    return StatementPage(statements=payloads, more=more)
+
+
+def _payload(field: str, as_text: bool) -> Any:
+    """Select the payload decoded, or as the JSON text it is stored as."""
+    return Cast(field, TextField()) if as_text else field
 
 
 def _order(query: StatementQuery, stored: str, pk: str) -> list[str]:
@@ -225,6 +236,7 @@ def _keyed_rows(
     query: StatementQuery,
     own_client: LRSClient | None,
     cursor: tuple[str, int] | None,
+    as_text: bool,
 ) -> QuerySet[Any]:
     first, *others = query.key_filters
     rows = StatementKey.objects.filter(
@@ -256,7 +268,7 @@ def _keyed_rows(
         else:
             rows = rows.distinct()
     return rows.order_by(*_order(query, "stored", "statement_id")).values_list(
-        "statement__payload", "stored", "statement_id"
+        _payload("statement__payload", as_text), "stored", "statement_id"
     )
 
 
@@ -264,6 +276,7 @@ def _plain_rows(
     query: StatementQuery,
     own_client: LRSClient | None,
     cursor: tuple[str, int] | None,
+    as_text: bool,
 ) -> QuerySet[Any]:
     rows = Statement.objects.filter(
         _time_window(query, "stored"),
@@ -273,7 +286,7 @@ def _plain_rows(
     if own_client is not None:
         rows = rows.filter(client=own_client)
     return rows.order_by(*_order(query, "stored", "id")).values_list(
-        "payload", "stored", "id"
+        _payload("payload", as_text), "stored", "id"
     )
 
 

@@ -227,14 +227,35 @@ def _read(request: XAPIRequest) -> HttpResponse:
     else:
         query = parse_query(params)
         page = find_statements(query, client=request.client)
+    more = f"{request.path}?more={page.more}" if page.more else ""
+    if page.json_texts is not None:
+        return _exact_answer(page.json_texts, more, consistent)
     found = [
         _formatted(statement, query.format, request.languages)
         for statement in page.statements
     ]
-    more = f"{request.path}?more={page.more}" if page.more else ""
     return _answer(
         {"statements": found, "more": more}, found, query.attachments, consistent
     )
+
+
+def _exact_answer(
+    json_texts: list[str], more: str, headers: dict[str, str]
+) -> HttpResponse:
+    """Answer a StatementResult whose statements are the stored JSON texts."""
+    content = b"".join(
+        (
+            b'{"statements":[',
+            ",".join(json_texts).encode(),
+            b'],"more":',
+            orjson.dumps(more),
+            b"}",
+        )
+    )
+    response = HttpResponse(content, content_type="application/json")
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 def _formatted(

@@ -625,3 +625,26 @@ def test_a_duplicate_id_reaching_the_insert_is_an_integrity_error() -> None:
         _insert([completed], client=lrs.client, stored=timezone.now(), parts={})
 
     assert Statement.objects.count() == 1
+
+
+def test_an_exact_page_is_the_stored_json_spliced_in_a_statement_result() -> None:
+    # given two statements, one with text outside ASCII
+    lrs = make_xapi_client()
+    lrs.post_json(STATEMENTS, [statement(), statement(learner="zoë@alpha.example")])
+
+    # when a page holds one of them and a more link
+    answer = lrs.get(STATEMENTS, {"limit": "1"})
+    following = lrs.get(answer.json()["more"])
+
+    # then each answer is a StatementResult of the statement as stored
+    first, second = answer.json(), following.json()
+    assert set(first) == {"statements", "more"}
+    assert first["more"].startswith("/xapi/statements?more=")
+    stored = {str(s.statement_id): s.payload for s in Statement.objects.all()}
+    read = first["statements"] + second["statements"]
+    assert [stored[s["id"]] for s in read] == read
+    assert {s["actor"]["mbox"] for s in read} == {
+        "mailto:ada@alpha.example",
+        "mailto:zoë@alpha.example",
+    }
+    assert answer["Content-Type"] == "application/json"
